@@ -1,0 +1,4 @@
+export * from './attempt'
+export * from './notification'
+export * from './problem'
+export * from './subscription'

@@ -1,0 +1,2 @@
+/** @module */
+export const version = '0.1.0'
