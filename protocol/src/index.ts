@@ -3,3 +3,4 @@
  * compatible signing and verification on WebCrypto.
  */
 export * from './schemas/index'
+export * from './signing/index'

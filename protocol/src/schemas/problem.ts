@@ -3,6 +3,9 @@ import * as v from 'valibot'
 /**
  * Every problem code rh's API answers with, its HTTP status and title: the one table the server
  * renders from and the client reads.
+ *
+ * @example
+ * problemCodes.not_found.status // 404
  */
 export const problemCodes = {
   malformed_json: { status: 400, title: 'Malformed JSON' },
@@ -23,18 +26,55 @@ export const problemCodes = {
 
 export type ProblemCode = keyof typeof problemCodes
 
-/** The `type` URI of a problem code. */
+/**
+ * The codes of {@link problemCodes} as a schema.
+ *
+ * @example
+ * v.is(ProblemCodeSchema, problem.code)
+ */
+export const ProblemCodeSchema = v.picklist(
+  Object.keys(problemCodes) as [ProblemCode, ...ProblemCode[]],
+)
+
+/**
+ * The `type` URI of a problem code.
+ *
+ * @example
+ * problemType('not_found') // 'urn:rh:problem:not_found'
+ */
 export const problemType = (code: string): string => `urn:rh:problem:${code}`
 
-/** An RFC 9457 problem document as rh sends it. Extra members are allowed by the RFC. */
+/**
+ * One invalid field of a request: where (`target_url`, `events.0`, `metadata.team`) and what is
+ * wrong.
+ *
+ * @example
+ * v.parse(FieldIssueSchema, { path: 'events.0', message: 'an event name must not be empty' })
+ */
+export const FieldIssueSchema = v.object({
+  path: v.pipe(
+    v.string(),
+    v.description('Dot-separated path to the field (`events.0`); empty for the whole body.'),
+  ),
+  message: v.string(),
+})
+
+/**
+ * An RFC 9457 problem document as rh sends it, `application/problem+json`. Extra members are
+ * allowed by the RFC, and `code` may be one a newer server added: read it as a string.
+ *
+ * @example
+ * const problem = v.parse(ProblemSchema, await response.json())
+ */
 export const ProblemSchema = v.looseObject({
-  type: v.string(),
+  type: v.pipe(v.string(), v.description('`urn:rh:problem:<code>`.')),
   title: v.string(),
-  status: v.number(),
+  status: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)),
   detail: v.optional(v.string()),
   instance: v.optional(v.string()),
-  code: v.string(),
-  errors: v.optional(v.array(v.object({ path: v.string(), message: v.string() }))),
+  code: v.pipe(v.string(), v.description('The stable machine-readable code; see problemCodes.')),
+  errors: v.optional(v.array(FieldIssueSchema)),
 })
 
 export type Problem = v.InferOutput<typeof ProblemSchema>
+export type FieldIssue = v.InferOutput<typeof FieldIssueSchema>

@@ -1,0 +1,375 @@
+/**
+ * Builds protocol/generated/schemas.json (JSON Schema 2020-12) and openapi.json (OpenAPI 3.1)
+ * from the valibot schemas: the shapes are never written twice.
+ */
+import { type ConversionConfig, type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema'
+import type * as v from 'valibot'
+import * as p from '../src/schemas/index'
+import * as ex from './examples'
+
+/** Every named schema, by the name it has in both documents. */
+export const definitions = {
+  Subscription: p.SubscriptionSchema,
+  SubscriptionPage: p.SubscriptionPageSchema,
+  CreateSubscription: p.CreateSubscriptionSchema,
+  UpdateSubscription: p.UpdateSubscriptionSchema,
+  LegacySubscribe: p.LegacySubscribeSchema,
+  ListSubscriptionsQuery: p.ListSubscriptionsQuerySchema,
+  Attempt: p.AttemptSchema,
+  AttemptPage: p.AttemptPageSchema,
+  AttemptOutcome: p.AttemptOutcomeSchema,
+  ListAttemptsQuery: p.ListAttemptsQuerySchema,
+  Notification: p.NotificationSchema,
+  Handshake: p.HandshakeSchema,
+  HandshakeResponse: p.HandshakeResponseSchema,
+  Challenge: p.ChallengeSchema,
+  WebhookHeaders: p.WebhookHeadersSchema,
+  WebhookId: p.WebhookIdSchema,
+  WebhookTimestamp: p.WebhookTimestampSchema,
+  WebhookSignature: p.WebhookSignatureSchema,
+  Problem: p.ProblemSchema,
+  ProblemCode: p.ProblemCodeSchema,
+  FieldIssue: p.FieldIssueSchema,
+  SubscriptionId: p.SubscriptionIdSchema,
+  MessageId: p.MessageIdSchema,
+  AttemptId: p.AttemptIdSchema,
+  Timestamp: p.TimestampSchema,
+  EventName: p.EventNameSchema,
+  EventList: p.EventListSchema,
+  TargetUrl: p.TargetUrlSchema,
+  Metadata: p.MetadataSchema,
+  SubscriptionSecret: p.SubscriptionSecretSchema,
+  SubscriptionStatus: p.SubscriptionStatusSchema,
+  WritableStatus: p.WritableStatusSchema,
+  Cursor: p.CursorSchema,
+  PageLimit: p.PageLimitSchema,
+} satisfies Record<string, v.GenericSchema>
+
+type Name = keyof typeof definitions
+type Json = JsonSchema
+
+const conversion = (refBase: string): Omit<ConversionConfig, 'definitions'> => ({
+  target: 'draft-2020-12',
+  // Requests are validated as received: stop before transforms (a query `limit` is text).
+  typeMode: 'input',
+  // Any action JSON Schema cannot say must be given an explicit `jsonSchema` metadata or fail.
+  errorMode: 'throw',
+  overrideRef: ({ referenceId }) => `${refBase}${referenceId}`,
+  overrideAction: ({ valibotAction }) => {
+    const metadata = (valibotAction as { metadata?: { jsonSchema?: Json } }).metadata
+    return valibotAction.type === 'metadata' && metadata?.jsonSchema
+      ? structuredClone(metadata.jsonSchema)
+      : undefined
+  },
+})
+
+const defs = (refBase: string): Record<Name, Json> => {
+  const out = toJsonSchemaDefs(definitions, conversion(refBase)) as Record<Name, Json>
+  for (const schema of Object.values(out)) delete schema.$schema
+  return out
+}
+
+/** protocol/generated/schemas.json: one JSON Schema 2020-12 document, every schema in `$defs`. */
+export const buildJsonSchemas = (): Json => ({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'urn:rh:protocol:schemas',
+  title: 'rh protocol schemas',
+  description:
+    'The wire shapes of rh (REST Hooks). Generated from @rh/protocol; see protocol/PROTOCOL.md.',
+  $defs: defs('#/$defs/'),
+})
+
+// ---------------------------------------------------------------------------------------------
+// OpenAPI
+
+const ref = (name: Name) => ({ $ref: `#/components/schemas/${name}` })
+const responseRef = (name: string) => ({ $ref: `#/components/responses/${name}` })
+
+/** A reusable problem response per status, listing the codes the table maps to it. */
+const problemResponseName = (status: number) => `Problem${status}`
+
+const problemResponses = (): Record<string, unknown> => {
+  const byStatus = new Map<number, string[]>()
+  for (const [code, { status }] of Object.entries(p.problemCodes)) {
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code])
+  }
+  const out: Record<string, unknown> = {}
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const retryAfter = status === 429 || status === 503
+    out[problemResponseName(status)] = {
+      description: `Problem: ${codes.map((c) => `\`${c}\``).join(', ')}.`,
+      ...(retryAfter
+        ? {
+            headers: {
+              'Retry-After': {
+                description: 'Seconds to wait before trying again.',
+                schema: { type: 'integer', minimum: 0 },
+              },
+            },
+          }
+        : {}),
+      content: {
+        'application/problem+json': {
+          schema: ref('Problem'),
+          ...(status === 404 ? { example: ex.notFoundProblem } : {}),
+          ...(status === 422 ? { example: ex.invalidRequestProblem } : {}),
+        },
+      },
+    }
+  }
+  return out
+}
+
+/** Query parameters from the properties of a query object schema. */
+const queryParameters = (name: 'ListSubscriptionsQuery' | 'ListAttemptsQuery') => {
+  const query = defs('#/components/schemas/')[name] as {
+    properties?: Record<string, Json>
+    required?: string[]
+  }
+  return Object.entries(query.properties ?? {}).map(([parameter, schema]) => ({
+    name: parameter,
+    in: 'query',
+    required: query.required?.includes(parameter) ?? false,
+    schema,
+  }))
+}
+
+const idParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description:
+    'The subscription id. An id the server does not know, or one of another owner, answers 404.',
+  schema: { type: 'string' },
+}
+
+const jsonBody = (name: Name, example: unknown) => ({
+  required: true,
+  content: { 'application/json': { schema: ref(name), example } },
+})
+
+const jsonResponse = (description: string, name: Name, example: unknown) => ({
+  description,
+  content: { 'application/json': { schema: ref(name), example } },
+})
+
+/** Problems any operation can answer. */
+const common = {
+  '401': responseRef(problemResponseName(401)),
+  '429': responseRef(problemResponseName(429)),
+  '503': responseRef(problemResponseName(503)),
+  '500': responseRef(problemResponseName(500)),
+}
+/** Problems of any operation with a JSON body. */
+const withBody = {
+  '400': responseRef(problemResponseName(400)),
+  '413': responseRef(problemResponseName(413)),
+  '415': responseRef(problemResponseName(415)),
+  '422': responseRef(problemResponseName(422)),
+}
+
+const paths = () => ({
+  '/subscriptions': {
+    post: {
+      operationId: 'createSubscription',
+      summary: 'Subscribe a target URL to events',
+      description:
+        'Validates the body, refuses unsafe targets (`target_refused`), runs the handshake when the server requires it (`handshake_failed`), then stores the subscription. `secret` is in the response only when the server generated it.',
+      requestBody: jsonBody('CreateSubscription', ex.createSubscription),
+      responses: {
+        '201': {
+          ...jsonResponse('The subscription.', 'Subscription', ex.createdSubscription),
+          headers: {
+            Location: {
+              description: 'URL of the new subscription.',
+              schema: { type: 'string', format: 'uri-reference' },
+            },
+          },
+        },
+        ...withBody,
+        ...common,
+      },
+    },
+    get: {
+      operationId: 'listSubscriptions',
+      summary: "List the owner's subscriptions",
+      description:
+        'Cursor-paginated, newest first. `event` keeps the subscriptions listening to that event.',
+      parameters: queryParameters('ListSubscriptionsQuery'),
+      responses: {
+        '200': jsonResponse('A page of subscriptions.', 'SubscriptionPage', ex.subscriptionPage),
+        '400': responseRef(problemResponseName(400)),
+        ...common,
+      },
+    },
+  },
+  '/subscriptions/{id}': {
+    parameters: [idParameter],
+    get: {
+      operationId: 'getSubscription',
+      summary: 'Get a subscription',
+      responses: {
+        '200': jsonResponse('The subscription.', 'Subscription', ex.subscription),
+        '404': responseRef(problemResponseName(404)),
+        ...common,
+      },
+    },
+    patch: {
+      operationId: 'updateSubscription',
+      summary: 'Change a subscription',
+      description:
+        'Any non-empty subset of `target_url`, `events`, `status` (`active` or `paused`), `metadata`; `metadata` replaces the whole map. Setting `status: active` re-enables a `disabled` subscription and resets its failure count.',
+      requestBody: jsonBody('UpdateSubscription', ex.updateSubscription),
+      responses: {
+        '200': jsonResponse('The changed subscription.', 'Subscription', {
+          ...ex.subscription,
+          status: 'paused',
+        }),
+        '404': responseRef(problemResponseName(404)),
+        ...withBody,
+        ...common,
+      },
+    },
+    delete: {
+      operationId: 'deleteSubscription',
+      summary: 'Delete a subscription',
+      description: 'Removes it and cancels its pending deliveries.',
+      responses: {
+        '204': { description: 'Deleted.' },
+        '404': responseRef(problemResponseName(404)),
+        ...common,
+      },
+    },
+  },
+  '/subscriptions/{id}/attempts': {
+    parameters: [idParameter],
+    get: {
+      operationId: 'listAttempts',
+      summary: 'The delivery attempt log of a subscription',
+      description: 'Cursor-paginated, newest first.',
+      parameters: queryParameters('ListAttemptsQuery'),
+      responses: {
+        '200': jsonResponse('A page of attempts.', 'AttemptPage', ex.attemptPage),
+        '400': responseRef(problemResponseName(400)),
+        '404': responseRef(problemResponseName(404)),
+        ...common,
+      },
+    },
+  },
+  '/subscribe': {
+    post: {
+      operationId: 'legacySubscribe',
+      summary: 'go-resthooks alias: subscribe to one event',
+      description: 'Same as `POST /subscriptions` with `events: [event]`.',
+      requestBody: jsonBody('LegacySubscribe', ex.legacySubscribe),
+      responses: {
+        '201': jsonResponse('The subscription.', 'Subscription', {
+          ...ex.createdSubscription,
+          events: ['post.created'],
+          metadata: {},
+        }),
+        ...withBody,
+        ...common,
+      },
+    },
+  },
+  '/unsubscribe/{id}': {
+    parameters: [idParameter],
+    delete: {
+      operationId: 'legacyUnsubscribe',
+      summary: 'go-resthooks alias: delete a subscription',
+      responses: {
+        '204': { description: 'Deleted.' },
+        '404': responseRef(problemResponseName(404)),
+        ...common,
+      },
+    },
+  },
+})
+
+const deliveryHeaders = [
+  ['webhook-id', 'WebhookId', 'The message id: the same on every retry; dedupe on it.'],
+  ['webhook-timestamp', 'WebhookTimestamp', 'Unix seconds of this attempt; verify within 300 s.'],
+  ['webhook-signature', 'WebhookSignature', 'Space-separated `v1,` / `v1a,` signatures.'],
+] as const
+
+const webhooks = () => {
+  const parameters = deliveryHeaders.map(([name, schema, description]) => ({
+    name,
+    in: 'header',
+    required: true,
+    description,
+    schema: ref(schema),
+  }))
+  return {
+    notification: {
+      post: {
+        operationId: 'deliverNotification',
+        summary: 'A notification delivered to a target URL',
+        description:
+          'Signed with Standard Webhooks headers over the exact body bytes. The server retries anything but 2xx and 410 (5 s, 15 s, 45 s by default) and never follows redirects.',
+        parameters,
+        requestBody: jsonBody('Notification', ex.notification),
+        responses: {
+          '2XX': { description: 'Delivered; no further attempts.' },
+          '410': { description: 'Gone: the server deletes the subscription.' },
+          '429': {
+            description: 'Retried, not before `Retry-After` (bounded by the server).',
+          },
+          '503': {
+            description: 'Retried, not before `Retry-After` (bounded by the server).',
+          },
+          default: {
+            description: 'Any other status, a redirect, a timeout or a network error: retried.',
+          },
+        },
+      },
+    },
+    handshake: {
+      post: {
+        operationId: 'handshake',
+        summary: 'Intent verification at subscribe time',
+        description:
+          'Sent to the target before a subscription is stored, signed like a delivery. The target agrees by echoing the challenge.',
+        parameters,
+        requestBody: jsonBody('Handshake', ex.handshake),
+        responses: {
+          '2XX': jsonResponse('Agreed.', 'HandshakeResponse', ex.handshakeResponse),
+          default: { description: 'Refused: the create request fails with `handshake_failed`.' },
+        },
+      },
+    },
+  }
+}
+
+/** protocol/generated/openapi.json: the subscription API and the webhooks it sends. */
+export const buildOpenApi = (version: string): Record<string, unknown> => ({
+  openapi: '3.1.0',
+  jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+  info: {
+    title: 'rh REST Hooks subscription API',
+    version,
+    summary: 'Subscribe target URLs to events; receive signed notifications.',
+    description:
+      'Normative text: protocol/PROTOCOL.md. Authentication is out of scope: the server identifies an owner per request and scopes every resource to it. Request bodies are `application/json`, at most 64 KiB. Errors are RFC 9457 `application/problem+json`.',
+    license: { name: 'MIT', identifier: 'MIT' },
+  },
+  servers: [
+    {
+      url: 'https://api.example.com/hooks',
+      description: 'An example `{base}`: wherever the server mounts the API.',
+    },
+  ],
+  paths: paths(),
+  webhooks: webhooks(),
+  components: {
+    schemas: defs('#/components/schemas/'),
+    responses: problemResponses(),
+  },
+})
+
+/** The generated files, by name under protocol/generated, as they are written. */
+export const renderDocuments = (version: string): Record<string, string> => ({
+  'schemas.json': `${JSON.stringify(buildJsonSchemas(), null, 2)}\n`,
+  'openapi.json': `${JSON.stringify(buildOpenApi(version), null, 2)}\n`,
+})
