@@ -27,7 +27,7 @@ export const WebhookSignatureSchema = v.pipe(
  */
 export const WebhookTimestampSchema = v.pipe(
   v.string(),
-  v.regex(/^[0-9]{1,12}$/, 'webhook-timestamp is unix seconds'),
+  v.regex(/^(?:0|[1-9][0-9]{0,11})$/, 'webhook-timestamp is unix seconds without leading zeros'),
 )
 
 /**
@@ -39,7 +39,10 @@ export const WebhookTimestampSchema = v.pipe(
  */
 export const WebhookIdSchema = v.pipe(
   v.string(),
-  v.regex(/^[\x21-\x7e]{1,256}$/, 'webhook-id is 1 to 256 printable ASCII characters'),
+  v.regex(
+    /^[\x21-\x2d\x2f-\x7e]{1,256}$/,
+    'webhook-id is 1 to 256 printable ASCII characters other than "."',
+  ),
 )
 
 /**

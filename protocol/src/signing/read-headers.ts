@@ -13,13 +13,12 @@ export interface WebhookHeaderValues {
   signature: string
 }
 
-const NAMES = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const
-type Name = (typeof NAMES)[number]
+type Name = 'webhook-id' | 'webhook-timestamp' | 'webhook-signature'
 
 /**
  * Reads `webhook-id`, `webhook-timestamp` and `webhook-signature`. Several values of the
  * signature (repeated header lines) form one list; several different values of the id or the
- * timestamp are ambiguous and rejected.
+ * timestamp are ambiguous and rejected. Values are trimmed; empty values count as absent.
  *
  * @example
  * readWebhookHeaders(request.headers).signature // 'v1,K5oZ...='
@@ -28,48 +27,60 @@ export function readWebhookHeaders(headers: HeadersLike): WebhookHeaderValues {
   if (headers === null || typeof headers !== 'object') {
     throw new TypeError('headers must be a Headers object or a record of header values')
   }
-  const values: Record<Name, string[]> = {
-    'webhook-id': [],
-    'webhook-timestamp': [],
-    'webhook-signature': [],
-  }
+  const read = new Reader()
   if (typeof (headers as Headers).get === 'function') {
-    for (const name of NAMES) {
-      const value = (headers as Headers).get(name)
-      if (value !== null) values[name].push(value)
-    }
+    const fetchHeaders = headers as Headers
+    read.add('webhook-id', fetchHeaders.get('webhook-id') ?? undefined)
+    read.add('webhook-timestamp', fetchHeaders.get('webhook-timestamp') ?? undefined)
+    read.add('webhook-signature', fetchHeaders.get('webhook-signature') ?? undefined)
   } else {
-    for (const key in headers) {
-      const name = key.toLowerCase() as Name
-      if (!(name in values)) continue
-      const value = (headers as Record<string, unknown>)[key]
-      if (value === undefined) continue
-      for (const item of Array.isArray(value) ? value : [value]) {
-        if (typeof item !== 'string') {
-          throw new ProtocolError('invalid_header', `${name} must be a string or a list of strings`)
-        }
-        values[name].push(item)
+    const record = headers as Record<string, unknown>
+    for (const key in record) {
+      // Header names are short; only lower-case the ones that can match.
+      if (key.length < 10 || key.length > 17) continue
+      const name = key.toLowerCase()
+      if (name !== 'webhook-id' && name !== 'webhook-timestamp' && name !== 'webhook-signature') {
+        continue
       }
+      const value = record[key]
+      if (Array.isArray(value)) for (const item of value) read.add(name, item)
+      else read.add(name, value)
     }
   }
   return {
-    id: single(values, 'webhook-id'),
-    timestamp: single(values, 'webhook-timestamp'),
-    signature:
-      values['webhook-signature']
-        .map((value) => value.trim())
-        .filter((value) => value !== '')
-        .join(' ') || missing('webhook-signature'),
+    id: read.id ?? missing('webhook-id'),
+    timestamp: read.timestamp ?? missing('webhook-timestamp'),
+    signature: read.signature ?? missing('webhook-signature'),
   }
 }
 
-function single(values: Record<Name, string[]>, name: Name): string {
-  const [first, ...rest] = values[name].map((value) => value.trim()).filter((value) => value !== '')
-  if (first === undefined) return missing(name)
-  if (rest.some((value) => value !== first)) {
+class Reader {
+  id: string | undefined
+  timestamp: string | undefined
+  signature: string | undefined
+
+  add(name: Name, raw: unknown): void {
+    if (raw === undefined) return
+    if (typeof raw !== 'string') {
+      throw new ProtocolError('invalid_header', `${name} must be a string or a list of strings`)
+    }
+    const value = raw.trim()
+    if (value === '') return
+    if (name === 'webhook-signature') {
+      this.signature = this.signature === undefined ? value : `${this.signature} ${value}`
+    } else if (name === 'webhook-id') {
+      this.id = same(name, this.id, value)
+    } else {
+      this.timestamp = same(name, this.timestamp, value)
+    }
+  }
+}
+
+function same(name: Name, previous: string | undefined, value: string): string {
+  if (previous !== undefined && previous !== value) {
     throw new ProtocolError('invalid_header', `${name} has several different values`)
   }
-  return first
+  return value
 }
 
 function missing(name: Name): never {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { generateKeyPair } from './generate-key-pair'
 import { generateSecret } from './generate-secret'
+import { nodeCrypto } from './node-crypto'
 import { ProtocolError } from './protocol-error'
 import { createSigner, sign } from './sign'
 import { createVerifier } from './verify'
@@ -126,6 +127,23 @@ describe('createSigner', () => {
     const signer = createSigner([secret, secretKey], { fastPath: false })
     for (let i = 0; i < 3; i++) await signer.sign({ ...message, id: `msg_${i}` })
     expect(importKey).toHaveBeenCalledTimes(2)
+  })
+
+  // Every runtime of the matrix (Node >= 20.16, Bun, Deno) has process.getBuiltinModule; only a
+  // browser-like runtime without it skips this.
+  it.skipIf(!nodeCrypto())('signs and verifies without WebCrypto on the fast path', async () => {
+    const subtle = [
+      vi.spyOn(crypto.subtle, 'importKey'),
+      vi.spyOn(crypto.subtle, 'sign'),
+      vi.spyOn(crypto.subtle, 'verify'),
+    ]
+    const { secretKey, publicKey } = await generateKeyPair()
+    const header = await sign([secret, secretKey], message)
+    const now = () => message.timestamp * 1000
+    const headers = headersOf(message.id, message.timestamp, header)
+    await createVerifier([secret, publicKey], { now }).verify(message.body, headers)
+    await createVerifier(publicKey, { now }).verify(message.body, headers)
+    for (const spy of subtle) expect(spy).not.toHaveBeenCalled()
   })
 
   it('rejects a 64-byte whsk_ key whose public half is not its own', async () => {

@@ -177,7 +177,10 @@ describe.each([
     })
 
     it('counts whole seconds: 300.999 s old is still within the tolerance', async () => {
-      const result = verify(secret, body, headers(), { fastPath, now: () => (timestamp + 300) * 1000 + 999 })
+      const result = verify(secret, body, headers(), {
+        fastPath,
+        now: () => (timestamp + 300) * 1000 + 999,
+      })
       await expect(result).resolves.toEqual({ id, timestamp })
     })
 

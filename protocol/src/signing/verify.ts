@@ -1,6 +1,6 @@
+import { decodeBase64 } from './base64'
 import { createEd25519Verifier } from './ed25519'
 import { createHmacSha256 } from './hmac-sha256'
-import { nodeCrypto } from './node-crypto'
 import { type ParsedKey, parseKeys } from './parse-key'
 import { type ParsedSignature, parseSignatures } from './parse-signatures'
 import { ProtocolError } from './protocol-error'
@@ -47,31 +47,30 @@ type Check = (
   signatures: ParsedSignature[],
 ) => boolean | Promise<boolean>
 
-const node = () => nodeCrypto()
-
-/** Constant-time equality of two 32-byte MACs. */
-function sameMac(a: Uint8Array, b: Uint8Array): boolean {
-  const crypto = node()
-  if (crypto) return crypto.timingSafeEqual(a, b)
+/**
+ * Constant-time equality of two base64 MACs of the same length: canonical base64, so equal
+ * strings are equal bytes. No early exit; the loop always runs over the whole string.
+ */
+function sameMac(a: string, b: string): boolean {
   let difference = a.length ^ b.length
-  for (let i = 0; i < a.length; i++) difference |= (a[i] as number) ^ (b[i] as number)
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i)
   return difference === 0
 }
 
 function check(key: ParsedKey, fastPath: boolean): Check {
   if (key.kind === 'hmac') {
     const hmac = createHmacSha256(key.secret, fastPath)
-    const compare = (mac: Uint8Array, signatures: ParsedSignature[]) => {
+    const compare = (mac: string, signatures: ParsedSignature[]) => {
       let match = false
-      for (const { version, bytes } of signatures) {
-        if (version === 'v1' && sameMac(mac, bytes)) match = true
+      for (const { version, value } of signatures) {
+        if (version === 'v1' && sameMac(mac, value)) match = true
       }
       return match
     }
     return (prefix, body, signatures) => {
       if (!signatures.some((signature) => signature.version === 'v1')) return false
-      const mac = hmac.digest(prefix, body)
-      return mac instanceof Uint8Array
+      const mac = hmac.digestBase64(prefix, body)
+      return typeof mac === 'string'
         ? compare(mac, signatures)
         : mac.then((value) => compare(value, signatures))
     }
@@ -79,8 +78,9 @@ function check(key: ParsedKey, fastPath: boolean): Check {
   if (key.kind === 'ed25519-public') {
     const ed25519 = createEd25519Verifier(key.publicKey, fastPath)
     return async (prefix, body, signatures) => {
-      for (const { version, bytes } of signatures) {
-        if (version === 'v1a' && (await ed25519.verify(prefix, body, bytes))) return true
+      for (const { version, value } of signatures) {
+        if (version !== 'v1a') continue
+        if (await ed25519.verify(prefix, body, decodeBase64(value) as Uint8Array)) return true
       }
       return false
     }
