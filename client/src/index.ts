@@ -1,2 +1,19 @@
-/** @module */
-export const version = '0.1.0'
+/**
+ * @module @rh/client — manage REST Hooks subscriptions on an rh server, and verify and receive
+ * the webhooks it sends.
+ */
+export * from './client-error'
+export * from './create-client'
+export * from './create-receiver'
+export * from './gone'
+export * from './memory-dedupe'
+export {
+  type HandshakeWebhook,
+  type SafeVerifyResult,
+  safeVerify,
+  type VerifyOptions,
+  verify,
+  type Webhook,
+  type WebhookInput,
+  type WebhookMeta,
+} from './verify'

@@ -1,0 +1,156 @@
+import { compare, type Figure } from './figure'
+import { fetchBaseline, undiciBaseline } from './baselines'
+import { BENCH_EVENT, BENCH_OWNER, type BenchPayload, benchPayload } from './payload'
+import { createRhSystem } from './rh-system'
+import { runtimeInfo } from './runtime'
+import { type Receiver, startReceiver } from './start-receiver'
+import { openStorage, type StorageKind } from './storage'
+import { best, type Throughput, throughput } from './throughput'
+import { notifyMany, withDeadline } from './with-deadline'
+
+/** Options of {@link runDeliveryBench}. */
+export interface DeliveryBenchOptions {
+  /** Deliveries per measurement. Default 20 000. */
+  requests?: number
+  /** Requests in flight at once, for rh and the baselines. Default 64. */
+  inFlight?: number
+  /** Storages rh runs on. Default memory, sqlite and postgres. */
+  storages?: StorageKind[]
+  /** Measurements of each case, interleaved; the best counts (the machine is shared). Default 3. */
+  rounds?: number
+  /** Envelope size in bytes. Default 300. */
+  bodyBytes?: number
+}
+
+/** What {@link runDeliveryBench} measured. */
+export interface DeliveryBenchResult {
+  requests: number
+  inFlight: number
+  bodyBytes: number
+  /** undici `request` + Pool on Node; the runtime's fetch on Bun and Deno. */
+  baseline: Throughput
+  /** Further loops for reference (global fetch on Node). */
+  references: Throughput[]
+  /** rh per storage: from the first `notify` to the last delivery result. */
+  rh: Partial<Record<StorageKind, Throughput>>
+  figures: Figure[]
+}
+
+/** The goal per storage, as a ratio to the baseline (PostgreSQL: reported, no goal). */
+const goals: Record<StorageKind, number | null> = { memory: 0.8, sqlite: 0.5, postgres: null }
+
+/**
+ * Delivery throughput: rh's `notify` (one subscription, one notification per delivery, signed
+ * per attempt) to a receiver in a separate process, against plain HTTP client loops sending the
+ * same bytes to the same receiver with the same number in flight.
+ *
+ * @example
+ * const result = await runDeliveryBench({ requests: 500, storages: ['memory'], rounds: 1 })
+ * console.log(result.figures)
+ */
+export async function runDeliveryBench(
+  options: DeliveryBenchOptions = {},
+): Promise<DeliveryBenchResult> {
+  const requests = options.requests ?? 20_000
+  const inFlight = options.inFlight ?? 64
+  const storages = options.storages ?? ['memory', 'sqlite', 'postgres']
+  const rounds = options.rounds ?? 3
+  const payload = await benchPayload(options.bodyBytes ?? 300)
+  const receiver = await startReceiver()
+  const warmUp = Math.min(1000, Math.max(50, Math.floor(requests / 10)))
+  const onNode = runtimeInfo().runtime === 'node'
+  const loops = onNode ? [undiciBaseline, fetchBaseline] : [fetchBaseline]
+  try {
+    const base = { urls: [receiver.url], inFlight, payload }
+    for (const loop of loops) await loop({ ...base, requests: warmUp })
+    const measured: Throughput[][] = loops.map(() => [])
+    const rh: Partial<Record<StorageKind, Throughput>> = {}
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, loop] of loops.entries()) {
+        measured[i]?.push(await countedLoop(receiver, requests, () => loop({ ...base, requests })))
+      }
+      for (const kind of storages) {
+        const figure = await rhDelivery(kind, receiver, payload, { requests, inFlight, warmUp })
+        rh[kind] = best(rh[kind], figure)
+      }
+    }
+    const [baseline, ...references] = measured.map((runs) => runs.reduce(best) as Throughput)
+    if (!baseline) throw new Error('no baseline measured')
+    const figures = storages.map((kind) =>
+      compare(
+        'delivery',
+        `rh, ${kind} queue`,
+        (rh[kind] as Throughput).perSecond,
+        'deliveries/s',
+        { name: baseline.name, value: baseline.perSecond },
+        goals[kind],
+      ),
+    )
+    for (const reference of references) {
+      figures.push(
+        compare('delivery', `${reference.name} (reference)`, reference.perSecond, 'req/s', {
+          name: baseline.name,
+          value: baseline.perSecond,
+        }),
+      )
+    }
+    return { requests, inFlight, bodyBytes: payload.body.length, baseline, references, rh, figures }
+  } finally {
+    await receiver.close()
+  }
+}
+
+/** Runs a loop and checks the receiver saw exactly its requests. */
+async function countedLoop(
+  receiver: Receiver,
+  requests: number,
+  loop: () => Promise<Throughput>,
+): Promise<Throughput> {
+  await receiver.reset()
+  const figure = await loop()
+  const { requests: seen } = await receiver.stats()
+  if (seen !== requests) throw new Error(`${figure.name}: receiver saw ${seen} of ${requests}`)
+  return figure
+}
+
+async function rhDelivery(
+  kind: StorageKind,
+  receiver: Receiver,
+  payload: BenchPayload,
+  sizes: { requests: number; inFlight: number; warmUp: number },
+): Promise<Throughput> {
+  const storage = await openStorage(kind)
+  const rh = createRhSystem(storage, {
+    secret: payload.secret,
+    global: sizes.inFlight,
+    perHost: sizes.inFlight,
+  })
+  try {
+    await rh.subscribe([receiver.url], 1)
+    const burst = async (count: number) => {
+      const settled = rh.settled(count)
+      await notifyMany(count, sizes.inFlight, () =>
+        rh.engine.notify(BENCH_OWNER, BENCH_EVENT, payload.data),
+      )
+      return withDeadline(settled, `rh (${kind})`, 60_000 + count * 10)
+    }
+    await burst(sizes.warmUp)
+    await receiver.reset()
+    const start = performance.now()
+    const { delivered, other } = await burst(sizes.requests)
+    const ms = performance.now() - start
+    const stats = await receiver.stats()
+    if (other > 0 || stats.requests !== sizes.requests || stats.signed !== sizes.requests) {
+      throw new Error(
+        `rh (${kind}): ${delivered} delivered, ${other} not; receiver saw ${stats.requests} (${stats.signed} signed) of ${sizes.requests}`,
+      )
+    }
+    if (stats.bytes !== sizes.requests * payload.body.length) {
+      throw new Error(`rh (${kind}): bodies are not ${payload.body.length} bytes`)
+    }
+    return throughput(`rh (${kind})`, sizes.requests, ms)
+  } finally {
+    await rh.close()
+    await storage.dispose()
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * @module bench/receiver — the webhook receiver the delivery benchmarks send to: a SEPARATE
+ * process (plain `node:http`, keep-alive) that reads each request body and answers 204.
+ *
+ *   node bench/receiver.mjs [--ports=1]
+ *
+ * It listens on 127.0.0.1, port 0 (one or more ports, for fan-out across hosts), and prints one
+ * JSON line `{"ports":[...]}` once listening. `GET /__stats` answers
+ * `{ requests, bytes, signed }` (counted over every port, the stats request itself excluded);
+ * `POST /__reset` zeroes them. It exits when its stdin closes, so it never outlives the bench.
+ */
+import { createServer } from 'node:http'
+
+const portsFlag = process.argv.find((arg) => arg.startsWith('--ports='))
+const portCount = Math.max(1, Number(portsFlag?.slice('--ports='.length) ?? 1) || 1)
+
+let requests = 0
+let bytes = 0
+let signed = 0
+
+/** @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response */
+function handle(request, response) {
+  if (request.url === '/__stats') {
+    request.resume()
+    const body = JSON.stringify({ requests, bytes, signed })
+    response.writeHead(200, { 'content-type': 'application/json' }).end(body)
+    return
+  }
+  if (request.url === '/__reset') {
+    request.resume()
+    requests = 0
+    bytes = 0
+    signed = 0
+    response.writeHead(204).end()
+    return
+  }
+  let size = 0
+  request.on('data', (chunk) => {
+    size += chunk.length
+  })
+  request.on('end', () => {
+    requests++
+    bytes += size
+    if (request.headers['webhook-signature']) signed++
+    response.writeHead(204).end()
+  })
+}
+
+const servers = Array.from({ length: portCount }, () => {
+  const server = createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, handle)
+  // Benchmarks open hundreds of keep-alive sockets; never let the default limits close them.
+  server.maxRequestsPerSocket = 0
+  server.headersTimeout = 60_000
+  return server
+})
+
+const ports = await Promise.all(
+  servers.map(
+    (server) =>
+      new Promise((resolve) => {
+        server.listen(0, '127.0.0.1', () => resolve(/** @type {{ port: number }} */ (server.address()).port))
+      }),
+  ),
+)
+process.stdout.write(`${JSON.stringify({ ports })}\n`)
+
+const stop = () => {
+  for (const server of servers) {
+    server.closeAllConnections()
+    server.close()
+  }
+  process.exit(0)
+}
+process.stdin.on('end', stop)
+process.stdin.on('close', stop)
+process.stdin.resume()
+process.on('SIGTERM', stop)

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { memoryQueue } from '../server/src/queue/memory-queue'
+import type { DeliveryQueue } from '../server/src/queue/delivery-queue'
+import { memoryStore } from '../server/src/store/memory-store'
+import type { SubscriptionStore } from '../server/src/store/subscription-store'
+
+/** Where a benchmark keeps subscriptions and pending deliveries. */
+export type StorageKind = 'memory' | 'sqlite' | 'postgres'
+
+/** A store and a queue, and how to throw them away. */
+export interface BenchStorage {
+  kind: StorageKind
+  store: SubscriptionStore
+  queue: DeliveryQueue
+  /** Closes connections and deletes the database file or schema. */
+  dispose(): Promise<void>
+}
+
+/** The PostgreSQL the benchmarks use: the test database, in a schema of their own. */
+export const postgresUrl =
+  process.env.RH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+/**
+ * A fresh, empty storage of the given kind: the memory store and queue; SQLite in a temporary
+ * file (WAL, `synchronous = full`: every notify is durable, as in production); PostgreSQL in a
+ * new schema of the test database, dropped afterwards.
+ *
+ * @example
+ * const storage = await openStorage('sqlite')
+ * await storage.dispose()
+ */
+export async function openStorage(kind: StorageKind): Promise<BenchStorage> {
+  if (kind === 'memory') {
+    return { kind, store: memoryStore(), queue: memoryQueue(), dispose: async () => {} }
+  }
+  if (kind === 'sqlite') {
+    const { sqlite } = await import('../server/src/sqlite/index')
+    const dir = mkdtempSync(join(tmpdir(), 'rh-bench-'))
+    const db = sqlite({ path: join(dir, 'rh.db') })
+    return {
+      kind,
+      store: db.store,
+      queue: db.queue,
+      async dispose() {
+        await db.close()
+        rmSync(dir, { recursive: true, force: true })
+      },
+    }
+  }
+  const { default: postgres } = await import('postgres')
+  const { migrate, postgresQueue, postgresStore } = await import('../server/src/postgres/index')
+  const schema = `rh_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create schema "${schema}"`)
+  const sql = postgres(postgresUrl, {
+    max: 16,
+    onnotice: () => {},
+    connection: { search_path: schema },
+  })
+  await migrate(sql)
+  return {
+    kind,
+    store: postgresStore(sql),
+    queue: postgresQueue(sql),
+    async dispose() {
+      await sql.end({ timeout: 5 })
+      await admin.unsafe(`drop schema if exists "${schema}" cascade`)
+      await admin.end({ timeout: 5 })
+    },
+  }
+}

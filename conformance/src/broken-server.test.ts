@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Breakage, createToyServer, serveFetch } from './fixtures/toy-server'
+import { formatReport, runServerSuite, type ServerSuiteOptions } from './index'
+import { crudCases } from './server-suite/crud'
+
+const schedule = [20, 60, 180]
+const servers: { close(): Promise<void> }[] = []
+
+async function serve(options: Parameters<typeof createToyServer>[0]) {
+  const toy = createToyServer({ retrySchedule: schedule, ...options })
+  const served = await serveFetch(toy.fetch)
+  servers.push(served)
+  return served.origin
+}
+
+async function suiteOptions(
+  broken: Breakage[] = [],
+  timeoutMs = 2_000,
+): Promise<ServerSuiteOptions> {
+  const tokens = { one: 'owner-1', two: 'owner-2' }
+  const origin = await serve({ handshake: true, tokens, broken })
+  return {
+    url: `${origin}/hooks`,
+    strictUrl: `${await serve({ strict: true, tokens })}/hooks`,
+    trigger: `${origin}/test/notify`,
+    auth: 'Bearer one',
+    auth2: 'Bearer two',
+    retrySchedule: schedule,
+    timeoutMs,
+    settleMs: 100,
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()))
+})
+
+describe('the server suite against a small server written for this test', () => {
+  let options: ServerSuiteOptions
+  beforeAll(async () => {
+    options = await suiteOptions()
+  })
+
+  it('passes every case when the server does what the protocol says', async () => {
+    const report = await runServerSuite(options)
+    if (process.env.PEEK) console.log(formatReport(report))
+    const failures = report.results.filter((r) => r.status !== 'passed')
+    expect(failures).toEqual([])
+    expect(report.ok).toBe(true)
+  })
+})
+
+describe('the go-resthooks profile against the same server', () => {
+  it('passes through /subscribe and /unsubscribe/{id}, skipping what the routes lack', async () => {
+    const report = await runServerSuite({ ...(await suiteOptions()), profile: 'go-resthooks' })
+    expect(report.failed).toBe(0)
+    const skipped = report.results.filter((r) => r.status === 'skipped').map((r) => r.id)
+    expect(skipped).toEqual([
+      ...crudCases.map((c) => c.id),
+      'signing.chosen-secret',
+      'security.body-limit',
+    ])
+  })
+})
+
+describe('the server suite against a deliberately broken server', () => {
+  const cases: [Breakage, string[]][] = [
+    [
+      'wrong-signature',
+      ['signing.verifies', 'signing.chosen-secret', 'signing.stable-id', 'handshake.sent'],
+    ],
+    [
+      'no-retry',
+      [
+        'core.retry',
+        'core.retry-limit',
+        'signing.stable-id',
+        'signing.fresh-timestamp',
+        'security.redirect',
+      ],
+    ],
+    ['ignores-410', ['core.gone']],
+  ]
+
+  it.each(cases)('fails exactly the cases a server that %s breaks', async (broken, expected) => {
+    // A short timeout: the failing cases wait for deliveries that never come.
+    const report = await runServerSuite(await suiteOptions([broken], 500))
+    const failed = report.results.filter((r) => r.status === 'failed').map((r) => r.id)
+    expect(failed.sort()).toEqual([...expected].sort())
+    expect(report.ok).toBe(false)
+    expect(report.failed).toBe(expected.length)
+  })
+
+  it('says what it expected and what it saw', async () => {
+    const report = await runServerSuite({
+      ...(await suiteOptions(['wrong-signature'])),
+      only: ['signing.verifies'],
+    })
+    expect(report.results).toEqual([
+      expect.objectContaining({
+        id: 'signing.verifies',
+        status: 'failed',
+        reason: 'the signature does not verify: signature_mismatch',
+        expected: expect.stringContaining('v1 signature'),
+        seen: expect.stringContaining('webhook-signature'),
+      }),
+    ])
+  })
+})

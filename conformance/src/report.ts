@@ -1,0 +1,101 @@
+/** The levels of the server suite, in the order they run. */
+export const levels = ['core', 'crud', 'signing', 'security', 'handshake'] as const
+
+/** A group of server-suite cases: `core`, `crud`, `signing`, `security` or `handshake`. */
+export type Level = (typeof levels)[number]
+
+/** How one case ended. */
+export type CaseStatus = 'passed' | 'failed' | 'skipped'
+
+/**
+ * The result of one case: on failure what the protocol asks for (`expected`) and what the target
+ * did (`seen`); when skipped, why (`reason`).
+ */
+export interface CaseResult {
+  /** Stable id, `<level>.<name>` (`core.retry`). */
+  id: string
+  /** The level for server cases, `receiver` for receiver cases. */
+  level: Level | 'receiver'
+  /** What the target must do, as a sentence. */
+  title: string
+  status: CaseStatus
+  durationMs: number
+  /** Why the case failed or was skipped. */
+  reason?: string
+  expected?: string
+  seen?: string
+}
+
+/**
+ * The structured report of a suite run; `ok` is `true` when no case failed.
+ *
+ * @example
+ * const report = await runServerSuite(options)
+ * if (!report.ok) console.log(formatReport(report))
+ */
+export interface SuiteReport {
+  suite: 'server' | 'receiver'
+  /** The URL the suite ran against. */
+  target: string
+  results: CaseResult[]
+  passed: number
+  failed: number
+  skipped: number
+  durationMs: number
+  ok: boolean
+}
+
+/**
+ * A progress event, sent before and after each case of a run.
+ *
+ * @example
+ * onProgress: (p) => p.type === 'start' && console.error(`[${p.index + 1}/${p.total}] ${p.title}`)
+ */
+export type Progress =
+  | { type: 'start'; index: number; total: number; id: string; title: string }
+  | { type: 'end'; index: number; total: number; result: CaseResult }
+
+/**
+ * The summary line of a report: `N passed, N failed`, plus `, N skipped` when any case was.
+ *
+ * @example
+ * summaryLine(report) // '21 passed, 0 failed, 2 skipped'
+ */
+export function summaryLine(report: Pick<SuiteReport, 'passed' | 'failed' | 'skipped'>): string {
+  const line = `${report.passed} passed, ${report.failed} failed`
+  return report.skipped > 0 ? `${line}, ${report.skipped} skipped` : line
+}
+
+const marks: Record<CaseStatus, string> = { passed: 'pass', failed: 'FAIL', skipped: 'skip' }
+
+/**
+ * One readable line (or a few, for a failure) per case.
+ *
+ * @example
+ * formatResult(result) // 'pass  core.retry  retries a delivery its receiver answered 500 (212 ms)'
+ */
+export function formatResult(result: CaseResult): string {
+  const line = `${marks[result.status]}  ${result.id}  ${result.title} (${result.durationMs} ms)`
+  if (result.status === 'skipped') return `${line}\n        skipped: ${result.reason ?? ''}`
+  if (result.status === 'passed') return line
+  const details = [`        ${result.reason ?? 'failed'}`]
+  if (result.expected !== undefined) details.push(`        expected: ${result.expected}`)
+  if (result.seen !== undefined) details.push(`        seen:     ${result.seen}`)
+  return [line, ...details].join('\n')
+}
+
+/**
+ * The whole report as text: a header, one entry per case, the summary line last.
+ *
+ * @example
+ * console.log(formatReport(await runReceiverSuite({ url, secret })))
+ */
+export function formatReport(report: SuiteReport): string {
+  return [
+    `rh-conformance ${report.suite} suite against ${report.target}`,
+    '',
+    ...report.results.map(formatResult),
+    '',
+    summaryLine(report),
+  ].join('\n')
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { publishHandler } from './publish-handler'
+
+const published: Array<[string, string, unknown]> = []
+const publish = publishHandler({
+  authenticate: (authorization) => (authorization === 'Bearer good' ? 'acme' : null),
+  async notify(owner, event, data) {
+    published.push([owner, event, data])
+    return 'msg_01J9Z8Q4B7M2X5R8T1V3W6Y9AC'
+  },
+})
+
+const post = (body: string, headers: Record<string, string> = {}) =>
+  publish(
+    new Request('http://127.0.0.1/events', {
+      method: 'POST',
+      body,
+      headers: { authorization: 'Bearer good', 'content-type': 'application/json', ...headers },
+    }),
+  )
+
+describe('publishHandler', () => {
+  it('accepts an event for the key’s owner with 202 and the message id', async () => {
+    const response = await post(JSON.stringify({ event: 'post.created', data: { id: 1 } }))
+    expect(response.status).toBe(202)
+    expect(await response.json()).toEqual({ message_id: 'msg_01J9Z8Q4B7M2X5R8T1V3W6Y9AC' })
+    expect(published.at(-1)).toEqual(['acme', 'post.created', { id: 1 }])
+  })
+
+  it('refuses a missing or wrong API key with 401 problem+json', async () => {
+    const response = await post('{}', { authorization: 'Bearer bad' })
+    expect(response.status).toBe(401)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect(await response.json()).toMatchObject({ code: 'unauthorized', status: 401 })
+  })
+
+  it('refuses to publish for another owner', async () => {
+    const response = await post(JSON.stringify({ owner: 'globex', event: 'a', data: null }))
+    expect(response.status).toBe(401)
+  })
+
+  it.each([
+    ['not json', {}, 400, 'malformed_json'],
+    ['{}', {}, 422, 'invalid_request'],
+    [JSON.stringify({ event: ' bad', data: 1 }), {}, 422, 'invalid_request'],
+    [JSON.stringify({ event: 'a', data: 1, extra: true }), {}, 422, 'invalid_request'],
+    ['{}', { 'content-type': 'text/plain' }, 415, 'unsupported_media_type'],
+    [JSON.stringify({ event: 'a', data: 'x'.repeat(70_000) }), {}, 413, 'payload_too_large'],
+  ])('answers %s with a %i problem', async (body, headers, status, code) => {
+    const count = published.length
+    const response = await post(body, headers)
+    expect(response.status).toBe(status)
+    expect(await response.json()).toMatchObject({ code, status })
+    expect(published).toHaveLength(count)
+  })
+
+  it('names the invalid field', async () => {
+    const response = await post(JSON.stringify({ data: 1 }))
+    expect((await response.json()).errors).toEqual([{ path: 'event', message: expect.any(String) }])
+  })
+})

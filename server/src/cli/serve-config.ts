@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util'
+import { type ApiKey, parseApiKeys } from './api-keys'
+
+/** Everything `rh serve` needs, from flags and `RH_*` environment variables. */
+export interface ServeConfig {
+  host: string
+  /** 0 picks a free port (printed in the `start` log line). */
+  port: number
+  /** Where subscriptions and pending deliveries live. */
+  storage: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string }
+  apiKeys: ApiKey[]
+  /** One `whsec_`/`whsk_` key signing every delivery; `null`: a secret per subscription. */
+  secret: string | null
+  /** Lets subscriptions target loopback and private addresses (development only). */
+  allowPrivateTargets: boolean
+  /** Prefix of the subscription API, `''` or like `/hooks`. */
+  basePath: string
+}
+
+/** A bad command line: the message says what to fix; exit with status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+/** The help text of `rh serve`. */
+export const serveUsage = `Usage: rh serve [options]
+
+A standalone REST Hooks service: the subscription API, POST /events to publish, GET /health.
+Every flag can also be set by an environment variable; flags win.
+
+  --host <host>              RH_HOST                  listen address (default 127.0.0.1)
+  --port <port>              RH_PORT                  listen port (default 8080, 0 = any free)
+  --data <file>              RH_DATA                  SQLite file (default ./rh.db)
+  --postgres <url>           RH_POSTGRES_URL          use PostgreSQL instead of SQLite
+  --api-key <owner:key>      RH_API_KEYS              owner:key[,owner:key...]; flag repeatable
+  --secret <whsec_...>       RH_SECRET                one signing secret for every delivery
+                                                      (default: a secret per subscription)
+  --allow-private-targets    RH_ALLOW_PRIVATE_TARGETS deliver to private/loopback addresses
+  --base-path <path>         RH_BASE_PATH             prefix of the subscription API (default /)
+  -h, --help                                          show this help
+`
+
+const truthy = (value: string | undefined) =>
+  value !== undefined && /^(1|true|yes|on)$/i.test(value.trim())
+
+/**
+ * Reads the `rh serve` configuration from its arguments and environment. Flags win over
+ * `RH_*` variables; throws {@link UsageError} on anything invalid, before anything starts.
+ * Returns `null` when help was asked for.
+ *
+ * @example
+ * const config = parseServeConfig(['--port', '0', '--api-key', 'acme:k'], process.env)
+ */
+export function parseServeConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): ServeConfig | null {
+  let values: ReturnType<typeof parse>['values']
+  try {
+    values = parse(argv).values
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  if (values.help) return null
+
+  const portText = values.port ?? env.RH_PORT ?? '8080'
+  const port = Number(portText)
+  if (!/^\d{1,5}$/.test(portText) || port > 65_535) {
+    throw new UsageError(`--port must be an integer from 0 to 65535, got "${portText}"`)
+  }
+
+  let apiKeys: ApiKey[]
+  try {
+    apiKeys = parseApiKeys([...(values['api-key'] ?? []), env.RH_API_KEYS ?? ''].join(','))
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  if (apiKeys.length === 0) {
+    throw new UsageError('give at least one API key: --api-key owner:key or RH_API_KEYS')
+  }
+
+  const secret = values.secret ?? env.RH_SECRET ?? null
+  if (secret !== null && !/^(whsec|whsk)_[A-Za-z0-9+/=]+$/.test(secret)) {
+    throw new UsageError('--secret must be a whsec_ (or whsk_) key')
+  }
+
+  const postgresUrl = values.postgres ?? env.RH_POSTGRES_URL
+  const basePath = (values['base-path'] ?? env.RH_BASE_PATH ?? '').replace(/\/+$/, '')
+  if (basePath !== '' && !/^\/[A-Za-z0-9._~/-]*$/.test(basePath)) {
+    throw new UsageError(`--base-path must be a URL path like /hooks, got "${basePath}"`)
+  }
+
+  return {
+    host: values.host ?? env.RH_HOST ?? '127.0.0.1',
+    port,
+    storage: postgresUrl
+      ? { kind: 'postgres', url: postgresUrl }
+      : { kind: 'sqlite', path: values.data ?? env.RH_DATA ?? './rh.db' },
+    apiKeys,
+    secret,
+    allowPrivateTargets: values['allow-private-targets'] ?? truthy(env.RH_ALLOW_PRIVATE_TARGETS),
+    basePath,
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      postgres: { type: 'string' },
+      'api-key': { type: 'string', multiple: true },
+      secret: { type: 'string' },
+      'allow-private-targets': { type: 'boolean' },
+      'base-path': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}

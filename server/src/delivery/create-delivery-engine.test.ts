@@ -1,0 +1,403 @@
+import { generateSecret } from '@rh/protocol'
+import { Webhook } from 'standardwebhooks'
+import { afterEach, describe, expect, it } from 'vitest'
+import { memoryQueue } from '../queue/memory-queue'
+import { createDeliveryEngine } from './create-delivery-engine'
+import { fakeStore } from './test-kit/fake-store'
+import { manualClock } from './test-kit/manual-clock'
+import { type Receiver, startReceiver } from './test-kit/receiver'
+import type { DeliveryEngineOptions, DeliveryResult } from './types'
+
+const secret = generateSecret()
+const cleanups: Array<() => Promise<unknown>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
+  const started = await startReceiver(...args)
+  cleanups.push(() => started.close())
+  return started
+}
+
+/** Answers each request with the next status of the list (the last one repeats). */
+const statuses =
+  (...list: number[]) =>
+  (_: unknown, response: import('node:http').ServerResponse, received: unknown) => {
+    void received
+    const status = list.shift() ?? 204
+    if (list.length === 0) list.push(status)
+    response.writeHead(status).end()
+  }
+
+function setup(options: Partial<DeliveryEngineOptions> = {}) {
+  const clock = manualClock(Math.floor(Date.now() / 1000) * 1000)
+  const store = fakeStore()
+  const queue = memoryQueue()
+  const engine = createDeliveryEngine({
+    store,
+    queue,
+    clock,
+    signing: { secret },
+    allowPrivateTargets: true,
+    ...options,
+    retry: { jitter: 0, ...options.retry },
+  })
+  const stream = engine.results()[Symbol.asyncIterator]()
+  cleanups.push(() => engine.close({ graceMs: 0 }))
+  const next = async (): Promise<DeliveryResult> => {
+    const { done, value } = await stream.next()
+    if (done) throw new Error('the results ended')
+    return value
+  }
+  return { clock, store, queue, engine, next, start: clock.now() }
+}
+
+describe('createDeliveryEngine', () => {
+  it('delivers a signed envelope with the Standard Webhooks headers', async () => {
+    const target = await receiver()
+    const { store, queue, engine, next, start } = setup()
+    const sub = await store.subscribe('alice', 'post.created', `${target.url}/hooks`)
+    const receipt = await engine.notify('alice', 'post.created', { title: 'hi' })
+    expect(receipt).toEqual({
+      message_id: expect.stringMatching(/^msg_[0-9A-Z]{26}$/),
+      deliveries: 1,
+    })
+    const result = await next()
+    expect(result).toMatchObject({
+      message_id: receipt.message_id,
+      subscription_id: sub.id,
+      owner: 'alice',
+      event: 'post.created',
+      attempt: 1,
+      outcome: 'delivered',
+      response_status: 204,
+      error: null,
+      next_attempt_at: null,
+    })
+    const [request] = target.requests
+    expect(request?.path).toBe('/hooks')
+    expect(request?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'rh/0.1',
+      'webhook-id': receipt.message_id,
+      'webhook-timestamp': String(start / 1000),
+    })
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      type: 'post.created',
+      timestamp: new Date(start).toISOString(),
+      data: { title: 'hi' },
+    })
+    expect(new Webhook(secret).verify(request?.body ?? '', request?.headers ?? {})).toBeTruthy()
+    expect(await queue.size()).toBe(0)
+    const log = await queue.listAttempts('alice', sub.id, { limit: 10 })
+    expect(log.items).toMatchObject([{ attempt: 1, outcome: 'delivered', response_status: 204 }])
+  })
+
+  it('gives every subscription of a notification the same message id', async () => {
+    const a = await receiver()
+    const b = await receiver()
+    const { store, engine, next } = setup()
+    await store.subscribe('alice', 'post.created', a.url)
+    await store.subscribe('alice', 'post.created', b.url)
+    await store.subscribe('bob', 'post.created', b.url)
+    const receipt = await engine.notify('alice', 'post.created', {})
+    expect(receipt.deliveries).toBe(2)
+    await next()
+    await next()
+    expect(a.requests[0]?.headers['webhook-id']).toBe(receipt.message_id)
+    expect(b.requests[0]?.headers['webhook-id']).toBe(receipt.message_id)
+    expect(b.requests).toHaveLength(1)
+  })
+
+  it('retries after 5 s, 15 s and 45 s with the same id and fresh signatures that verify', async () => {
+    const target = await receiver(statuses(500, 502, 400, 200))
+    const { clock, store, engine, next, start } = setup()
+    await store.subscribe('alice', 'post.created', target.url)
+    const { message_id } = await engine.notify('alice', 'post.created', { n: 1 })
+    const first = await next()
+    expect(first).toMatchObject({ attempt: 1, outcome: 'retrying', response_status: 500 })
+    expect(first.next_attempt_at).toBe(start + 5000)
+    await clock.advance(4999)
+    expect(target.requests).toHaveLength(1)
+    await clock.advance(1)
+    expect(await next()).toMatchObject({ attempt: 2, outcome: 'retrying', response_status: 502 })
+    await clock.advance(15_000)
+    const third = await next()
+    expect(third).toMatchObject({ attempt: 3, outcome: 'retrying', response_status: 400 })
+    expect(third.next_attempt_at).toBe(start + 65_000)
+    await clock.advance(45_000)
+    expect(await next()).toMatchObject({ attempt: 4, outcome: 'delivered', response_status: 200 })
+    const ids = target.requests.map((r) => r.headers['webhook-id'])
+    expect(ids).toEqual([message_id, message_id, message_id, message_id])
+    const times = target.requests.map((r) => Number(r.headers['webhook-timestamp']) * 1000 - start)
+    expect(times).toEqual([0, 5000, 20_000, 65_000])
+    const signatures = new Set(target.requests.map((r) => r.headers['webhook-signature']))
+    expect(signatures.size).toBe(4)
+    const bodies = new Set(target.requests.map((r) => r.body))
+    expect(bodies.size).toBe(1)
+    for (const r of target.requests)
+      expect(new Webhook(secret).verify(r.body, r.headers)).toBeTruthy()
+  })
+
+  it('gives up after the last retry and counts the failure on the subscription', async () => {
+    const target = await receiver(statuses(503))
+    const { clock, store, queue, engine, next } = setup({ retry: { retries: 1 } })
+    const sub = await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    expect(await next()).toMatchObject({ attempt: 1, outcome: 'retrying' })
+    await clock.advance(5000)
+    expect(await next()).toMatchObject({ attempt: 2, outcome: 'failed', next_attempt_at: null })
+    expect(await queue.size()).toBe(0)
+    expect((await store.get('alice', sub.id))?.consecutive_failures).toBe(1)
+  })
+
+  it('disables a subscription after disableAfter failed deliveries in a row', async () => {
+    const target = await receiver(statuses(500))
+    const { store, engine, next } = setup({ retry: { retries: 0 }, disableAfter: 2 })
+    const sub = await store.subscribe('alice', 'post.created', target.url)
+    console.log('a')
+    await engine.notify('alice', 'post.created', {})
+    console.log('b')
+    expect(await next()).toMatchObject({ outcome: 'failed' })
+    console.log('c')
+    await engine.notify('alice', 'post.created', {})
+    console.log('d', target.requests.length)
+    setTimeout(() => console.log('e', target.requests.length), 1000)
+    expect(await next()).toMatchObject({ outcome: 'disabled', response_status: 500 })
+    expect(await store.get('alice', sub.id)).toMatchObject({
+      status: 'disabled',
+      consecutive_failures: 2,
+    })
+    expect((await engine.notify('alice', 'post.created', {})).deliveries).toBe(0)
+  })
+
+  it('resets the failure count when a delivery succeeds', async () => {
+    const target = await receiver(statuses(500, 204))
+    const { store, engine, next } = setup({ retry: { retries: 0 }, disableAfter: 2 })
+    const sub = await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    expect(await next()).toMatchObject({ outcome: 'failed' })
+    await engine.notify('alice', 'post.created', {})
+    expect(await next()).toMatchObject({ outcome: 'delivered' })
+    expect((await store.get('alice', sub.id))?.consecutive_failures).toBe(0)
+  })
+
+  it('deletes the subscription and drops its pending deliveries on 410, even mid-retry', async () => {
+    const target = await receiver(statuses(500, 500, 410))
+    const { clock, store, queue, engine, next } = setup()
+    const sub = await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', { n: 1 })
+    await engine.notify('alice', 'post.created', { n: 2 })
+    expect(await next()).toMatchObject({ outcome: 'retrying' })
+    expect(await next()).toMatchObject({ outcome: 'retrying' })
+    await clock.advance(5000)
+    expect(await next()).toMatchObject({ attempt: 2, outcome: 'gone', response_status: 410 })
+    expect(await store.get('alice', sub.id)).toBeNull()
+    expect(await queue.size()).toBe(0)
+    expect(target.requests).toHaveLength(3)
+  })
+
+  it('honours Retry-After in seconds on 429, bounded by maxDelay', async () => {
+    const target = await receiver((_, response) => {
+      response.writeHead(429, { 'retry-after': '120' }).end()
+    })
+    const { store, engine, next, start } = setup({ retry: { maxDelay: 60_000 } })
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    expect((await next()).next_attempt_at).toBe(start + 60_000)
+  })
+
+  it('honours a Retry-After date on 503, never sooner than the schedule', async () => {
+    let retryAt = ''
+    const target = await receiver((_, response) => {
+      response.writeHead(503, { 'retry-after': retryAt }).end()
+    })
+    const { store, engine, next, start } = setup()
+    retryAt = new Date(start + 30_000).toUTCString()
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    expect((await next()).next_attempt_at).toBe(start + 30_000)
+    retryAt = new Date(start + 1000).toUTCString()
+    await engine.notify('alice', 'post.created', {})
+    expect((await next()).next_attempt_at).toBe(start + 5000)
+  })
+
+  it('never follows a redirect', async () => {
+    const elsewhere = await receiver()
+    const target = await receiver((_, response) => {
+      response.writeHead(307, { location: `${elsewhere.url}/stolen` }).end()
+    })
+    const { store, engine, next } = setup()
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    expect(await next()).toMatchObject({
+      outcome: 'retrying',
+      response_status: 307,
+      error: 'redirect not followed',
+    })
+    expect(elsewhere.requests).toHaveLength(0)
+  })
+
+  it('cuts off a receiver that does not answer at the deadline', async () => {
+    const target = await receiver(() => {})
+    const { clock, store, engine, next } = setup({ timeout: 3000 })
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    await target.request(1)
+    await clock.advance(2999)
+    await clock.advance(1)
+    expect(await next()).toMatchObject({
+      outcome: 'retrying',
+      response_status: null,
+      error: 'timeout',
+    })
+  })
+
+  it('cuts off a receiver trickling its body at the deadline', async () => {
+    const target = await receiver((_, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' })
+      response.write('still ')
+      response.write('going...')
+    })
+    const { clock, store, engine, next } = setup({ timeout: 3000 })
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    await target.request(1)
+    await clock.advance(3000)
+    expect(await next()).toMatchObject({ outcome: 'retrying', error: 'timeout' })
+  })
+
+  it('stops reading a huge response at maxResponseBytes and records the status', async () => {
+    let written = 0
+    const target = await receiver((_, response) => {
+      response.writeHead(200)
+      const chunk = Buffer.alloc(64 * 1024, 'x')
+      const pump = () => {
+        while (written < 64 * 1024 * 1024) {
+          written += chunk.length
+          if (!response.write(chunk)) return void response.once('drain', pump)
+        }
+        response.end()
+      }
+      response.on('error', () => {})
+      pump()
+    })
+    const { store, engine, next } = setup({ maxResponseBytes: 1024 })
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    expect(await next()).toMatchObject({ outcome: 'delivered', response_status: 200 })
+    expect(written).toBeLessThan(64 * 1024 * 1024)
+  })
+
+  it('retries after the receiver resets the connection', async () => {
+    const target = await receiver((request) => {
+      request.socket.destroy()
+    })
+    const { store, engine, next } = setup()
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    expect(await next()).toMatchObject({
+      outcome: 'retrying',
+      response_status: null,
+      error: 'connection reset',
+    })
+  })
+
+  it('retries when the connection is refused', async () => {
+    const gone = await startReceiver()
+    await gone.close()
+    const { store, engine, next } = setup()
+    await store.subscribe('alice', 'post.created', gone.url)
+    await engine.notify('alice', 'post.created', {})
+    expect(await next()).toMatchObject({ outcome: 'retrying', error: 'connection refused' })
+  })
+
+  it('keeps delivering to other hosts while one host is slow', async () => {
+    const held: Array<() => void> = []
+    const slow = await receiver((_, response) => {
+      held.push(() => response.writeHead(204).end())
+    })
+    const fast = await receiver()
+    const { store, engine, next } = setup({ concurrency: { global: 4, perHost: 1 } })
+    await store.subscribe('alice', 'slow', slow.url)
+    await store.subscribe('alice', 'fast', fast.url)
+    for (let i = 0; i < 10; i++) await engine.notify('alice', 'slow', { i })
+    await slow.request(1)
+    await engine.notify('alice', 'fast', {})
+    expect(await next()).toMatchObject({ event: 'fast', outcome: 'delivered' })
+    expect(slow.requests).toHaveLength(1)
+    for (const release of held.splice(0)) release()
+    expect(await next()).toMatchObject({ event: 'slow', outcome: 'delivered' })
+  })
+
+  it('runs no more attempts at once than the global limit', async () => {
+    const outstanding: Array<() => void> = []
+    let most = 0
+    let released = 0
+    // Holds requests and lets one go only once two are held (or when no more can come), so a
+    // third concurrent attempt would be seen.
+    const hold = (_: unknown, response: import('node:http').ServerResponse) => {
+      outstanding.push(() => response.writeHead(204).end())
+      most = Math.max(most, outstanding.length)
+      if (outstanding.length >= 2 || released + outstanding.length === 6) {
+        released++
+        setTimeout(() => outstanding.shift()?.(), 0)
+      }
+    }
+    const hosts = await Promise.all([1, 2, 3].map(() => receiver(hold)))
+    const { store, engine, next } = setup({ concurrency: { global: 2, perHost: 2 } })
+    for (const host of hosts) await store.subscribe('alice', 'post.created', host.url)
+    await engine.notify('alice', 'post.created', {})
+    await engine.notify('alice', 'post.created', {})
+    for (let n = 0; n < 6; n++) expect(await next()).toMatchObject({ outcome: 'delivered' })
+    expect(most).toBe(2)
+  })
+
+  it('on close, waits for attempts in flight within the grace period', async () => {
+    let release = () => {}
+    const target = await receiver((_, response) => {
+      release = () => response.writeHead(204).end()
+    })
+    const { store, queue, engine, next } = setup()
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    await target.request(1)
+    const closed = engine.close({ graceMs: 10_000 })
+    release()
+    expect(await next()).toMatchObject({ outcome: 'delivered' })
+    await closed
+    expect(await queue.size()).toBe(0)
+  })
+
+  it('on close, puts back what did not finish in time, due now, and ends the results', async () => {
+    const target = await receiver(() => {})
+    const { clock, store, queue, engine, next } = setup({ timeout: 60_000 })
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', {})
+    await target.request(1)
+    const closed = engine.close({ graceMs: 1000 })
+    await clock.advance(1000)
+    await closed
+    expect(await queue.size()).toBe(1)
+    const [job] = await queue.claim(clock.now(), 10, 1000)
+    expect(job).toMatchObject({ attempt: 0, next_attempt_at: clock.now() })
+    await expect(next()).rejects.toThrow('the results ended')
+  })
+
+  it('gives each results consumer every outcome from when it began', async () => {
+    const target = await receiver()
+    const { store, engine, next } = setup()
+    await store.subscribe('alice', 'post.created', target.url)
+    const late = engine.results()
+    await engine.notify('alice', 'post.created', { n: 1 })
+    await next()
+    const seen: DeliveryResult[] = []
+    const reading = (async () => {
+      for await (const result of late) seen.push(result)
+    })()
+    await engine.close()
+    await reading
+    expect(seen).toHaveLength(1)
+  })
+})

@@ -1,0 +1,366 @@
+import { ResthooksError } from '../errors'
+import type { DeliveryJob } from '../queue/delivery-queue'
+import { addressRefusal } from '../ssrf/address-refusal'
+import { checkUrl, guardTarget, ipLiteralOf } from '../ssrf/guard-target'
+import type { StoredSubscription } from '../store/subscription-store'
+import { type AttemptVerdict, classifyStatus } from './classify-response'
+import { deliveryHeaders } from './delivery-headers'
+import { handshake } from './handshake'
+import { describeNetworkError } from './network-error'
+import { newId } from './new-id'
+import { createResultsStream } from './results-stream'
+import { defaultRetryPolicy } from './retry-policy'
+import { settleAttempt } from './settle-attempt'
+import { createSigners } from './signing'
+import { createTransport } from './transports/create-transport'
+import type { DeliveryEngine, DeliveryEngineOptions, DeliveryResult } from './types'
+
+/** An attempt on the wire. `released` once `close()` gave its job back to the queue. */
+interface Flight {
+  job: DeliveryJob
+  controller: AbortController
+  settling: boolean
+  released: boolean
+  done: Promise<void>
+}
+
+interface Waiting {
+  job: DeliveryJob
+  subscription: StoredSubscription
+}
+
+/** How long a job waits when its host is at its limit and its waiting line is full, in ms. */
+const HOST_BUSY_DELAY = 1000
+/** After a queue error (database down), try claiming again after this long, in ms. */
+const QUEUE_ERROR_DELAY = 1000
+
+/**
+ * The delivery engine: a claim loop over the {@link DeliveryEngineOptions.queue}. It claims as
+ * many due jobs as it has free slots, attempts each (signed afresh, one deadline), settles the
+ * outcome as data (attempt log, reschedule or complete, subscription updates), and sleeps until
+ * the queue's next due time on the injected clock, or until `notify` or `queue.onWake` wakes it.
+ *
+ * Per-host fairness: a host at `perHost` attempts keeps at most `perHost` more jobs waiting in
+ * memory; further jobs for it are put back 1 s later, so a slow receiver never holds the global
+ * slots that other hosts need.
+ *
+ * @example
+ * const engine = createDeliveryEngine({
+ *   store, queue, clock: systemClock, signing: { secret: 'whsec_...' },
+ * })
+ * engine.start()
+ * const { message_id } = await engine.notify('acme', 'invoice.paid', { id: 'inv_1' })
+ * await engine.close()
+ */
+export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEngine {
+  const { store, queue, clock } = options
+  const policy = { ...defaultRetryPolicy, ...options.retry }
+  const disableAfter = options.disableAfter ?? 5
+  const globalLimit = options.concurrency?.global ?? 64
+  const perHost = options.concurrency?.perHost ?? 8
+  const timeout = options.timeout ?? 10_000
+  const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024
+  const allowPrivateTargets = options.allowPrivateTargets ?? false
+  const transport =
+    options.transport ??
+    createTransport({ allowPrivateTargets, resolve: options.resolve, connections: perHost })
+  const signers = createSigners(options.signing)
+  const stream = createResultsStream<DeliveryResult>()
+  // A lease outlives an attempt plus a wait in a host's line; then the job is claimable again.
+  const leaseMs = Math.max(60_000, 3 * timeout)
+  const settleContext = { store, queue, clock, policy, disableAfter }
+
+  let running = false
+  let closing: Promise<void> | null = null
+  let claiming = false
+  let claimAgain = false
+  let claimed = 0 // jobs between claim and attempt (reading their subscription)
+  let cancelTimer: (() => void) | null = null
+  let unsubscribeWake: (() => void) | null = null
+  const flights = new Set<Flight>()
+  const hostActive = new Map<string, number>()
+  const lines = new Map<string, Waiting[]>()
+  let waiting = 0
+
+  const free = () => globalLimit - claimed - flights.size - waiting
+
+  function wake() {
+    if (running) void claimLoop()
+  }
+
+  async function claimLoop(): Promise<void> {
+    if (claiming) {
+      claimAgain = true
+      return
+    }
+    claiming = true
+    try {
+      do {
+        claimAgain = false
+        const limit = free()
+        if (!running || limit <= 0) break
+        const jobs = await queue.claim(clock.now(), limit, leaseMs)
+        for (const job of jobs) void dispatch(job)
+        if (jobs.length === limit) claimAgain = true
+      } while (claimAgain && running)
+      if (running) await sleepUntilDue()
+    } catch {
+      if (running) sleep(QUEUE_ERROR_DELAY)
+    } finally {
+      claiming = false
+    }
+  }
+
+  async function sleepUntilDue() {
+    const due = await queue.nextDueAt()
+    if (due === null) return sleep(null)
+    const delay = due - clock.now()
+    if (delay <= 0 && free() > 0) {
+      claimAgain = true
+      return sleep(0)
+    }
+    // Busy: a finishing attempt wakes the loop. Otherwise sleep until the next due job.
+    sleep(delay <= 0 ? null : delay)
+  }
+
+  function sleep(ms: number | null) {
+    cancelTimer?.()
+    cancelTimer = null
+    if (ms !== null && running) cancelTimer = clock.setTimer(wake, ms)
+  }
+
+  async function dispatch(job: DeliveryJob): Promise<void> {
+    claimed++
+    let started = false
+    try {
+      const subscription = await store.get(job.owner, job.subscription_id)
+      if (!running) {
+        await queue.reschedule(job.id, job.attempt, clock.now())
+        return
+      }
+      // Deleted, paused or disabled since notify: the delivery is dropped, not attempted.
+      if (subscription?.status !== 'active') {
+        await queue.complete(job.id)
+        return
+      }
+      const host = hostOf(subscription.target_url)
+      if ((hostActive.get(host) ?? 0) < perHost) {
+        claimed--
+        started = true
+        startAttempt(job, subscription, host)
+        return
+      }
+      const line = lines.get(host) ?? []
+      if (line.length < perHost) {
+        line.push({ job, subscription })
+        lines.set(host, line)
+        waiting++
+        return
+      }
+      await queue.reschedule(job.id, job.attempt, clock.now() + HOST_BUSY_DELAY)
+    } catch {
+      // The lease runs out and the job is claimed again: nothing is lost.
+    } finally {
+      if (!started) {
+        claimed--
+        wake()
+      }
+    }
+  }
+
+  function startAttempt(job: DeliveryJob, subscription: StoredSubscription, host: string) {
+    hostActive.set(host, (hostActive.get(host) ?? 0) + 1)
+    const flight: Flight = {
+      job,
+      controller: new AbortController(),
+      settling: false,
+      released: false,
+      done: Promise.resolve(),
+    }
+    flights.add(flight)
+    flight.done = attempt(flight, subscription)
+      .catch(() => {
+        // A store or queue error while settling: the lease runs out and the job is retried.
+      })
+      .finally(() => {
+        flights.delete(flight)
+        const active = (hostActive.get(host) ?? 1) - 1
+        if (active === 0) hostActive.delete(host)
+        else hostActive.set(host, active)
+        const next = lines.get(host)?.shift()
+        if (lines.get(host)?.length === 0) lines.delete(host)
+        if (next) {
+          waiting--
+          if (running) startAttempt(next.job, next.subscription, host)
+        }
+        wake()
+      })
+  }
+
+  async function attempt(flight: Flight, subscription: StoredSubscription): Promise<void> {
+    const { job, controller } = flight
+    const startedAt = clock.now()
+    const cancelDeadline = clock.setTimer(() => controller.abort(), timeout)
+    let verdict: AttemptVerdict
+    let status: number | null = null
+    let retryAfter: string | undefined
+    try {
+      checkAddressNow(subscription.target_url)
+      const signer = signers.forSecret(subscription.secret)
+      if (!signer) throw new Error('no signing key for this subscription')
+      const headers = await deliveryHeaders(signer, job.message_id, startedAt, job.body)
+      const response = await transport({
+        url: subscription.target_url,
+        headers,
+        body: job.body,
+        signal: controller.signal,
+        maxResponseBytes,
+      })
+      status = response.status
+      retryAfter = response.headers['retry-after']
+      verdict = classifyStatus(status)
+    } catch (error) {
+      const message =
+        error instanceof ResthooksError
+          ? error.message
+          : describeNetworkError(error, controller.signal)
+      verdict = { kind: 'failed', error: message, retryable: true }
+    } finally {
+      cancelDeadline()
+    }
+    if (flight.released) return
+    flight.settling = true
+    const result = await settleAttempt(
+      {
+        job,
+        subscription,
+        verdict,
+        status,
+        retryAfter,
+        startedAt,
+        durationMs: clock.now() - startedAt,
+      },
+      settleContext,
+    )
+    stream.publish(result)
+  }
+
+  /** Scheme, credentials and IP literals, checked before every attempt (no DNS: cheap). */
+  function checkAddressNow(target: string) {
+    const url = checkUrl(target)
+    if (allowPrivateTargets) return
+    const literal = ipLiteralOf(url)
+    const why = literal === undefined ? null : addressRefusal(literal)
+    if (why) throw new ResthooksError('target_refused', `target refused: ${literal} is ${why}`)
+  }
+
+  return {
+    async notify(owner, event, data) {
+      const subscriptions = await store.match(owner, event)
+      const now = clock.now()
+      const messageId = newId('msg', now)
+      let body: string
+      try {
+        body = JSON.stringify({ type: event, timestamp: new Date(now).toISOString(), data })
+      } catch (error) {
+        throw new ResthooksError('invalid_request', 'data is not JSON-serializable', {
+          cause: error,
+        })
+      }
+      const jobs = subscriptions.map((subscription) => ({
+        id: newId('dlv', now),
+        message_id: messageId,
+        subscription_id: subscription.id,
+        owner,
+        event,
+        body,
+        attempt: 0,
+        next_attempt_at: now,
+        created_at: now,
+      }))
+      if (jobs.length > 0) await queue.enqueue(jobs)
+      if (!closing) this.start()
+      wake()
+      return { message_id: messageId, deliveries: jobs.length }
+    },
+
+    results: () => stream.iterable(),
+
+    async guardTarget(url) {
+      await guardTarget(url, { resolve: options.resolve, allowPrivateTargets })
+    },
+
+    async handshake(target) {
+      await guardTarget(target.target_url, { resolve: options.resolve, allowPrivateTargets })
+      await handshake(target, {
+        transport,
+        clock,
+        signer: signers.forSecret(target.secret),
+        timeout: Math.min(timeout, 5000),
+        maxResponseBytes,
+      })
+    },
+
+    newSubscriptionSecret: () => signers.newSecret(),
+
+    async cancel(subscriptionId) {
+      for (const [host, line] of lines) {
+        const kept = line.filter((entry) => entry.job.subscription_id !== subscriptionId)
+        waiting -= line.length - kept.length
+        if (kept.length === 0) lines.delete(host)
+        else lines.set(host, kept)
+      }
+      await queue.cancelSubscription(subscriptionId)
+    },
+
+    start() {
+      if (running || closing) return
+      running = true
+      unsubscribeWake = queue.onWake?.(wake) ?? null
+      wake()
+    },
+
+    close({ graceMs = 10_000 } = {}) {
+      closing ??= (async () => {
+        running = false
+        sleep(null)
+        unsubscribeWake?.()
+        const now = clock.now()
+        const parked = [...lines.values()].flat()
+        lines.clear()
+        waiting = 0
+        await Promise.allSettled(
+          parked.map(({ job }) => queue.reschedule(job.id, job.attempt, now)),
+        )
+        const inFlight = [...flights]
+        let cancelGrace = () => {}
+        const graceOver = new Promise<void>((resolve) => {
+          cancelGrace = clock.setTimer(resolve, graceMs)
+        })
+        await Promise.race([Promise.allSettled(inFlight.map((f) => f.done)), graceOver])
+        cancelGrace()
+        const unfinished = inFlight.filter((f) => flights.has(f) && !f.settling)
+        for (const flight of unfinished) {
+          flight.released = true
+          flight.controller.abort()
+        }
+        await Promise.allSettled(
+          unfinished.map((f) => queue.reschedule(f.job.id, f.job.attempt, clock.now())),
+        )
+        await Promise.allSettled([...flights].map((f) => f.done))
+        stream.end()
+        if (!options.transport) await transport.close?.()
+      })()
+      return closing
+    },
+  }
+}
+
+/** The host (with port) a target URL connects to: the unit of the per-host limit. */
+function hostOf(target: string): string {
+  try {
+    return new URL(target).host
+  } catch {
+    return target
+  }
+}

@@ -1,0 +1,95 @@
+/** One POST a transport makes. */
+export interface TransportRequest {
+  url: string
+  /** Lower-case header names. */
+  headers: Record<string, string>
+  body: string
+  /**
+   * Aborts the whole exchange: connecting, waiting for headers AND reading the body. The engine
+   * fires it at the attempt's deadline.
+   */
+  signal: AbortSignal
+  /** Read at most this many bytes of the response body, then stop reading. */
+  maxResponseBytes: number
+}
+
+/** What came back. Redirects are never followed: a 3xx is returned as is. */
+export interface TransportResponse {
+  status: number
+  /** Lower-case header names. */
+  headers: Record<string, string>
+  /** The body decoded as UTF-8, at most `maxResponseBytes` of it. */
+  bodyText: string
+  /** Bytes of the body read (at most `maxResponseBytes`). */
+  bytesRead: number
+  /** The body was longer than `maxResponseBytes` and was cut. */
+  truncated: boolean
+}
+
+/**
+ * Sends a delivery. Rejects on network errors and when `signal` aborts; must never follow a
+ * redirect nor buffer more than `maxResponseBytes` of the body. Inject your own in
+ * `createDeliveryEngine({ transport })`; the default is {@link createTransport}.
+ *
+ * @example
+ * const logging: Transport = async (request) => {
+ *   console.log('POST', request.url)
+ *   return fetchTransport()(request)
+ * }
+ */
+export type Transport = ((request: TransportRequest) => Promise<TransportResponse>) & {
+  /** Releases pooled connections. */
+  close?: () => Promise<void>
+}
+
+/**
+ * Reads a web stream up to `limit` bytes, then cancels it.
+ *
+ * @example
+ * const { text, bytesRead, truncated } = await readCapped(response.body, 65536)
+ */
+export async function readCapped(
+  stream: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<{ text: string; bytesRead: number; truncated: boolean }> {
+  if (!stream) return { text: '', bytesRead: 0, truncated: false }
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let bytesRead = 0
+  let truncated = false
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      const room = limit - bytesRead
+      if (value.byteLength > room) {
+        chunks.push(value.subarray(0, room))
+        bytesRead = limit
+        truncated = true
+        break
+      }
+      chunks.push(value)
+      bytesRead += value.byteLength
+    }
+  } finally {
+    if (truncated) reader.cancel().catch(() => {})
+    reader.releaseLock()
+  }
+  return { text: decode(chunks, bytesRead), bytesRead, truncated }
+}
+
+/**
+ * Decodes collected chunks as UTF-8 (a character cut at the cap becomes U+FFFD).
+ *
+ * @example
+ * decode([new TextEncoder().encode('ok')], 2) // 'ok'
+ */
+export function decode(chunks: Uint8Array[], length: number): string {
+  const all = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of chunks) {
+    all.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(all)
+}

@@ -1,0 +1,50 @@
+import { guardTarget, type Resolve } from '../../ssrf/guard-target'
+import { readCapped, type Transport } from '../transport'
+
+/** Options of {@link fetchTransport}. */
+export interface FetchTransportOptions {
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof fetch
+  /** Skip the address check (local development, tests). Default false. */
+  allowPrivateTargets?: boolean
+  /** DNS used for the address check. */
+  resolve?: Resolve | undefined
+}
+
+/**
+ * A {@link Transport} on `fetch` with `redirect: 'manual'`, the default on Bun and Deno (whose
+ * fetch pools keep-alive connections natively).
+ *
+ * SSRF guarantee: before each request the hostname is resolved and every address checked, so a
+ * target that resolves to a private address is refused before any connection. `fetch` then
+ * resolves the name again itself, so a DNS server that answers differently within that short
+ * window (rebinding) is not caught: on Node the undici transport closes that gap.
+ *
+ * @example
+ * const engine = createDeliveryEngine({ ...options, transport: fetchTransport() })
+ */
+export function fetchTransport(options: FetchTransportOptions = {}): Transport {
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  return async (request) => {
+    if (!options.allowPrivateTargets) await guardTarget(request.url, { resolve: options.resolve })
+    const response = await doFetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      signal: request.signal,
+      redirect: 'manual',
+    })
+    const headers: Record<string, string> = {}
+    response.headers.forEach((value, name) => {
+      headers[name] = value
+    })
+    const body = await readCapped(response.body, request.maxResponseBytes)
+    return {
+      status: response.status,
+      headers,
+      bodyText: body.text,
+      bytesRead: body.bytesRead,
+      truncated: body.truncated,
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { ResthooksError } from '../errors'
+
+const JSON_MEDIA_TYPE = /^application\/json\s*(?:;|$)/i
+
+/**
+ * Reads a request's JSON body: `415` unless the content type is `application/json`, `413` when
+ * `Content-Length` announces more than `maxBytes` or the stream grows past it (reading stops
+ * there: nothing unbounded is buffered), `400 malformed_json` unless the bytes are UTF-8 JSON.
+ *
+ * @example
+ * const body = await readJson(request, 64 * 1024)
+ */
+export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  const type = request.headers.get('content-type')
+  if (type === null || !JSON_MEDIA_TYPE.test(type.trim())) {
+    throw new ResthooksError('unsupported_media_type', 'the body must be application/json')
+  }
+  const length = request.headers.get('content-length')
+  if (length !== null && Number(length) > maxBytes) throw tooLarge(maxBytes)
+  const bytes = await readAtMost(request.body, maxBytes)
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch (error) {
+    throw new ResthooksError('malformed_json', 'the body is not valid UTF-8', { cause: error })
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new ResthooksError('malformed_json', 'the body is not valid JSON', { cause: error })
+  }
+}
+
+const tooLarge = (maxBytes: number) =>
+  new ResthooksError('payload_too_large', `the body exceeds ${maxBytes} bytes`)
+
+async function readAtMost(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0)
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      total += value.byteLength
+      if (total > maxBytes) {
+        // Stop the sender: the rest is never read.
+        reader.cancel().catch(() => {})
+        throw tooLarge(maxBytes)
+      }
+      chunks.push(value)
+    }
+  } finally {
+    reader.releaseLock()
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return bytes
+}

@@ -1,0 +1,29 @@
+import { SubscriptionIdSchema } from '@rh/protocol'
+import * as v from 'valibot'
+import { describe, expect, it } from 'vitest'
+import { newId } from './ids'
+
+describe('newId', () => {
+  it('writes the prefix and a 26-character ULID', () => {
+    const id = newId('sub')
+    expect(v.is(SubscriptionIdSchema, id)).toBe(true)
+    expect(id).toMatch(/^sub_[0-9A-HJKMNP-TV-Z]{26}$/)
+  })
+
+  it('sorts ids made in the same millisecond in the order they were made', () => {
+    const ids = Array.from({ length: 1000 }, () => newId('sub', 1_700_000_000_000))
+    expect([...ids].sort()).toEqual(ids)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('stays monotonic when the clock goes back', () => {
+    const later = newId('sub', 1_800_000_000_000)
+    const earlier = newId('sub', 1_700_000_000_000)
+    expect(earlier > later).toBe(true)
+  })
+
+  // Last: ids are monotonic within the process, so this moves every later id to the end of time.
+  it('encodes the time in the first ten characters', () => {
+    expect(newId('msg', 2 ** 48 - 1).slice(4, 14)).toBe('7ZZZZZZZZZ')
+  })
+})

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { crashSecret, startCrashChild } from '../../../test/crash'
+import { postgresUrl, testSchema } from '../../../test/postgres'
+import { startReceiver } from '../../../test/receiver'
+import { migrate } from './migrate'
+
+let db: Awaited<ReturnType<typeof testSchema>>
+beforeAll(async () => {
+  db = await testSchema()
+  await migrate(db.sql)
+})
+afterAll(() => db.drop())
+
+describe('postgres crash safety', () => {
+  it('loses nothing when one of three servers sharing the database is SIGKILLed mid-burst', async () => {
+    const receiver = await startReceiver({ secret: crashSecret })
+    const url = `${postgresUrl}?search_path=${db.schema}`
+    const args = ['--postgres', url, '--target', receiver.url]
+    try {
+      const servers = await Promise.all([1, 2, 3].map(() => startCrashChild(args)))
+      const [victim, ...survivors] = servers as [(typeof servers)[0], ...typeof servers]
+      for (let n = 0; n < 300; n++) servers[n % 3]?.notify(n)
+      await victim.acceptedAtLeast(30)
+      await receiver.waitFor((r) => r.deliveries.length > 0)
+      expect(await victim.kill('SIGKILL')).toBe('SIGKILL')
+
+      // The survivors finish their own burst and take over the victim's leased jobs.
+      await Promise.all(survivors.map((server) => server.acceptedAtLeast(100)))
+      const accepted = servers.flatMap((server) => server.accepted)
+      expect(accepted.length).toBeGreaterThanOrEqual(230)
+      await receiver.waitFor((r) => accepted.every((id) => r.ids().has(id)))
+      for (const server of survivors) expect(await server.kill('SIGTERM')).toBe(0)
+
+      const bodies = new Map<string, string>()
+      for (const delivery of receiver.deliveries) {
+        expect(delivery.verified).toBe(true)
+        expect(bodies.get(delivery.id) ?? delivery.body).toBe(delivery.body)
+        bodies.set(delivery.id, delivery.body)
+      }
+    } finally {
+      await receiver.close()
+    }
+  }, 60_000)
+})

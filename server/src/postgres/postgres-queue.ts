@@ -1,0 +1,178 @@
+import type { Row, Sql } from 'postgres'
+import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
+import type { Page } from '../store/subscription-store'
+
+/** Options of {@link postgresQueue}. */
+export interface PostgresQueueOptions {
+  /** The LISTEN/NOTIFY channel that wakes workers in other processes (default `rh_wake`). */
+  channel?: string
+}
+
+function toJob(row: Row): DeliveryJob {
+  return {
+    id: row.id,
+    message_id: row.message_id,
+    subscription_id: row.subscription_id,
+    owner: row.owner,
+    event: row.event,
+    body: row.body,
+    attempt: Number(row.attempt),
+    next_attempt_at: Number(row.next_attempt_at),
+    created_at: Number(row.created_at),
+  }
+}
+
+const isoOrNull = (value: unknown) =>
+  value === null || value === undefined ? null : new Date(value as string | Date).toISOString()
+
+function toAttempt(row: Row): AttemptRecord {
+  return {
+    id: row.id,
+    subscription_id: row.subscription_id,
+    owner: row.owner,
+    message_id: row.message_id,
+    event: row.event,
+    attempt: Number(row.attempt),
+    outcome: row.outcome,
+    response_status: row.response_status ?? null,
+    error: row.error ?? null,
+    duration_ms: Number(row.duration_ms),
+    started_at: new Date(row.started_at).toISOString(),
+    next_attempt_at: isoOrNull(row.next_attempt_at),
+  }
+}
+
+/**
+ * A {@link DeliveryQueue} on PostgreSQL (the `postgres` driver), shared by any number of server
+ * processes. Run {@link migrate} first. Each job has one `available_at` column: its
+ * `next_attempt_at`, or its lease expiry while claimed. Workers claim with
+ * `FOR UPDATE SKIP LOCKED`, so they never wait on each other nor share a lease; `enqueue`
+ * notifies the channel in the same transaction, and `onWake` listens to it, so idle workers
+ * wake on new work instead of polling.
+ *
+ * @example
+ * import postgres from 'postgres'
+ * import { migrate, postgresQueue, postgresStore } from '@rh/server/postgres'
+ *
+ * const sql = postgres(process.env.DATABASE_URL)
+ * await migrate(sql)
+ * const rh = createResthooks({ store: postgresStore(sql), queue: postgresQueue(sql), secret })
+ */
+export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): DeliveryQueue {
+  const channel = options.channel ?? 'rh_wake'
+  const unlistens = new Set<() => Promise<void>>()
+  return {
+    async enqueue(jobs) {
+      if (jobs.length === 0) return
+      const rows = jobs.map((j) => ({ ...j, available_at: j.next_attempt_at }))
+      await sql.begin(async (tx) => {
+        await tx`
+          insert into rh_jobs ${tx(
+            rows,
+            'id',
+            'message_id',
+            'subscription_id',
+            'owner',
+            'event',
+            'body',
+            'attempt',
+            'next_attempt_at',
+            'created_at',
+            'available_at',
+          )}
+          on conflict (id) do nothing`
+        await tx`select pg_notify(${channel}, '')`
+      })
+    },
+
+    async claim(now, limit, leaseMs) {
+      if (limit <= 0) return []
+      const rows = await sql`
+        update rh_jobs j set available_at = ${now + leaseMs}
+        from (
+          select id from rh_jobs where available_at <= ${now}
+          order by available_at, id limit ${limit}
+          for update skip locked
+        ) due
+        where j.id = due.id
+        returning j.*`
+      return rows
+        .map(toJob)
+        .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
+    },
+
+    async complete(id) {
+      await sql`delete from rh_jobs where id = ${id}`
+    },
+
+    async reschedule(id, attempt, nextAttemptAt) {
+      await sql`
+        update rh_jobs set attempt = ${attempt}, next_attempt_at = ${nextAttemptAt},
+          available_at = ${nextAttemptAt}
+        where id = ${id}`
+    },
+
+    async nextDueAt() {
+      const [row] = await sql`select min(available_at) as due from rh_jobs`
+      return row?.due === null || row?.due === undefined ? null : Number(row.due)
+    },
+
+    async size() {
+      const [row] = await sql`select count(*)::integer as n from rh_jobs`
+      return Number(row?.n ?? 0)
+    },
+
+    async cancelSubscription(subscriptionId) {
+      await sql`delete from rh_jobs where subscription_id = ${subscriptionId}`
+    },
+
+    async recordAttempt(a) {
+      await sql`
+        insert into rh_attempts (id, subscription_id, owner, message_id, event, attempt, outcome,
+          response_status, error, duration_ms, started_at, next_attempt_at)
+        values (${a.id}, ${a.subscription_id}, ${a.owner}, ${a.message_id}, ${a.event},
+          ${a.attempt}, ${a.outcome}, ${a.response_status}, ${a.error}, ${a.duration_ms},
+          ${a.started_at}, ${a.next_attempt_at})
+        on conflict (id) do nothing`
+    },
+
+    async listAttempts(owner, subscriptionId, query): Promise<Page<AttemptRecord>> {
+      const before = query.cursor === undefined ? null : decodeCursor(query.cursor)
+      const rows = await sql`
+        select * from rh_attempts
+        where owner = ${owner} and subscription_id = ${subscriptionId}
+          ${before === null ? sql`` : sql`and seq < ${before}`}
+        order by seq desc limit ${query.limit + 1}`
+      const page = rows.slice(0, query.limit)
+      const last = page.at(-1)
+      return {
+        items: page.map(toAttempt),
+        nextCursor: rows.length > query.limit && last ? BigInt(last.seq).toString(36) : null,
+      }
+    },
+
+    onWake(wake) {
+      const listening = sql.listen(channel, () => wake())
+      // A lost LISTEN only costs latency: the engine still wakes at `nextDueAt`.
+      listening.catch(() => {})
+      const unlisten = async () => {
+        unlistens.delete(unlisten)
+        await (await listening.catch(() => null))?.unlisten()
+      }
+      unlistens.add(unlisten)
+      return () => void unlisten()
+    },
+
+    async close() {
+      await Promise.all([...unlistens].map((unlisten) => unlisten()))
+    },
+  }
+}
+
+/** The attempt cursor is the base-36 `seq` of the last attempt of the previous page. */
+function decodeCursor(cursor: string): string | null {
+  if (!/^[0-9a-z]{1,13}$/.test(cursor)) return '0'
+  return BigInt(
+    [...cursor].reduce((n, c) => n * 36n + BigInt(Number.parseInt(c, 36)), 0n),
+  ).toString()
+}

@@ -1,0 +1,34 @@
+import type { SqliteDriver } from './driver'
+import { openSqlite } from './open-sqlite'
+import { migrateSqlite } from './schema'
+
+/** Where the SQLite database is and how hard it syncs. */
+export interface SqliteOptions {
+  /** The database file (created when missing), or `:memory:` for a private in-memory database. */
+  path: string
+  /**
+   * `full` (default) syncs the WAL on every commit, so an accepted notification survives a power
+   * loss; `normal` survives a process crash only and is faster.
+   */
+  synchronous?: 'full' | 'normal'
+  /** How long a write waits for another process's write lock, in ms (default 5000). */
+  busyTimeout?: number
+  /** An already open driver to use instead of opening `path` (tests, custom builds). */
+  driver?: SqliteDriver
+}
+
+/**
+ * Opens the database, switches it to WAL, and migrates it to the latest schema.
+ *
+ * @example
+ * const db = await connectSqlite({ path: './rh.db' })
+ */
+export async function connectSqlite(options: SqliteOptions): Promise<SqliteDriver> {
+  const db = options.driver ?? (await openSqlite(options.path))
+  db.exec(`pragma busy_timeout = ${Math.trunc(options.busyTimeout ?? 5000)}`)
+  if (options.path !== ':memory:') db.exec('pragma journal_mode = wal')
+  db.exec(`pragma synchronous = ${options.synchronous === 'normal' ? 'normal' : 'full'}`)
+  db.exec('pragma foreign_keys = on')
+  migrateSqlite(db)
+  return db
+}

@@ -1,0 +1,167 @@
+import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
+import type { Page } from '../store/subscription-store'
+import { type SqliteDriver, type SqliteRow, transaction } from './driver'
+
+const jobColumns =
+  'id, message_id, subscription_id, owner, event, body, attempt, next_attempt_at, created_at'
+const attemptColumns =
+  'seq, id, subscription_id, owner, message_id, event, attempt, outcome, response_status, error, duration_ms, started_at, next_attempt_at'
+
+function toJob(row: SqliteRow): DeliveryJob {
+  return {
+    id: String(row.id),
+    message_id: String(row.message_id),
+    subscription_id: String(row.subscription_id),
+    owner: String(row.owner),
+    event: String(row.event),
+    body: String(row.body),
+    attempt: Number(row.attempt),
+    next_attempt_at: Number(row.next_attempt_at),
+    created_at: Number(row.created_at),
+  }
+}
+
+const nullableString = (value: unknown) =>
+  value === null || value === undefined ? null : String(value)
+
+function toAttempt(row: SqliteRow): AttemptRecord {
+  return {
+    id: String(row.id),
+    subscription_id: String(row.subscription_id),
+    owner: String(row.owner),
+    message_id: String(row.message_id),
+    event: String(row.event),
+    attempt: Number(row.attempt),
+    outcome: String(row.outcome) as AttemptRecord['outcome'],
+    response_status: row.response_status === null ? null : Number(row.response_status),
+    error: nullableString(row.error),
+    duration_ms: Number(row.duration_ms),
+    started_at: String(row.started_at),
+    next_attempt_at: nullableString(row.next_attempt_at),
+  }
+}
+
+/**
+ * A {@link DeliveryQueue} on one SQLite connection. Each job has one `available_at` column, the
+ * time it may next be claimed: its `next_attempt_at`, or its lease expiry while claimed. Claiming
+ * is one `UPDATE ... RETURNING` on the `available_at` index, so two workers never share a lease.
+ *
+ * @example
+ * const queue = createSqliteQueue(connectSqlite({ path: './rh.db' }))
+ */
+export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQueue {
+  return {
+    async enqueue(jobs) {
+      const db = await connection
+      transaction(db, () => {
+        for (const job of jobs) {
+          db.run(
+            `insert into rh_jobs (${jobColumns}, available_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             on conflict (id) do nothing`,
+            [
+              job.id,
+              job.message_id,
+              job.subscription_id,
+              job.owner,
+              job.event,
+              job.body,
+              job.attempt,
+              job.next_attempt_at,
+              job.created_at,
+              job.next_attempt_at,
+            ],
+          )
+        }
+      })
+    },
+
+    async claim(now, limit, leaseMs) {
+      const db = await connection
+      if (limit <= 0) return []
+      const rows = db.all(
+        `update rh_jobs set available_at = ? where id in (
+           select id from rh_jobs where available_at <= ? order by available_at, id limit ?
+         ) returning ${jobColumns}`,
+        [now + leaseMs, now, limit],
+      )
+      return rows
+        .map(toJob)
+        .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
+    },
+
+    async complete(id) {
+      const db = await connection
+      db.run('delete from rh_jobs where id = ?', [id])
+    },
+
+    async reschedule(id, attempt, nextAttemptAt) {
+      const db = await connection
+      db.run('update rh_jobs set attempt = ?, next_attempt_at = ?, available_at = ? where id = ?', [
+        attempt,
+        nextAttemptAt,
+        nextAttemptAt,
+        id,
+      ])
+    },
+
+    async nextDueAt() {
+      const db = await connection
+      const value = db.all('select min(available_at) as due from rh_jobs', [])[0]?.due
+      return value === null || value === undefined ? null : Number(value)
+    },
+
+    async size() {
+      const db = await connection
+      return Number(db.all('select count(*) as n from rh_jobs', [])[0]?.n ?? 0)
+    },
+
+    async cancelSubscription(subscriptionId) {
+      const db = await connection
+      db.run('delete from rh_jobs where subscription_id = ?', [subscriptionId])
+    },
+
+    async recordAttempt(a) {
+      const db = await connection
+      db.run(
+        `insert into rh_attempts (${attemptColumns.slice('seq, '.length)})
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+        [
+          a.id,
+          a.subscription_id,
+          a.owner,
+          a.message_id,
+          a.event,
+          a.attempt,
+          a.outcome,
+          a.response_status,
+          a.error,
+          a.duration_ms,
+          a.started_at,
+          a.next_attempt_at,
+        ],
+      )
+    },
+
+    async listAttempts(owner, subscriptionId, query): Promise<Page<AttemptRecord>> {
+      const db = await connection
+      const before = query.cursor === undefined ? null : decodeCursor(query.cursor)
+      const rows = db.all(
+        `select ${attemptColumns} from rh_attempts
+         where owner = ? and subscription_id = ? and (? is null or seq < ?)
+         order by seq desc limit ?`,
+        [owner, subscriptionId, before, before, query.limit + 1],
+      )
+      const page = rows.slice(0, query.limit)
+      const last = page.at(-1)
+      return {
+        items: page.map(toAttempt),
+        nextCursor: rows.length > query.limit && last ? Number(last.seq).toString(36) : null,
+      }
+    },
+  }
+}
+
+/** The attempt cursor is the base-36 `seq` of the last attempt of the previous page. */
+function decodeCursor(cursor: string): number {
+  return /^[0-9a-z]{1,10}$/.test(cursor) ? Number.parseInt(cursor, 36) : 0
+}

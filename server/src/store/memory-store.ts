@@ -1,0 +1,185 @@
+import type {
+  ListQuery,
+  Page,
+  StoredSubscription,
+  SubscriptionPatch,
+  SubscriptionStore,
+} from './subscription-store'
+
+/** Ids in ascending order; lookups are binary searches. */
+type SortedIds = string[]
+
+interface OwnerIndex {
+  /** Every subscription of the owner. */
+  all: SortedIds
+  /** The owner's subscriptions per event name: `match` and the filtered list read only these. */
+  byEvent: Map<string, SortedIds>
+}
+
+/**
+ * The in-memory {@link SubscriptionStore}, the default of `createResthooks`. Subscriptions live
+ * in one `Map` by id; an index per owner keeps sorted id arrays (all of them, and per event), so
+ * `match` reads exactly the owner's subscriptions to that event and a page is a binary search
+ * plus `limit` steps, never a scan. Ids are monotonic (`newId`), so inserting is an append.
+ * Cost per subscription: the row and one array slot per event plus one. Nothing survives a
+ * restart: use the SQLite or PostgreSQL store for that.
+ *
+ * The cursor of a page is the last id it returned: the next page starts below it, so pages stay
+ * stable while subscriptions are created or deleted.
+ *
+ * @example
+ * const rh = createResthooks({ store: memoryStore(), authenticate })
+ */
+export function memoryStore(): SubscriptionStore {
+  const rows = new Map<string, StoredSubscription>()
+  const owners = new Map<string, OwnerIndex>()
+  /** One string per event name, shared by every row and index that names it. */
+  const names = new Map<string, string>()
+
+  const intern = (name: string) => {
+    const known = names.get(name)
+    if (known !== undefined) return known
+    names.set(name, name)
+    return name
+  }
+
+  function index(row: StoredSubscription) {
+    let owner = owners.get(row.owner)
+    if (!owner) {
+      owner = { all: [], byEvent: new Map() }
+      owners.set(row.owner, owner)
+    }
+    insert(owner.all, row.id)
+    for (const event of row.events) {
+      let ids = owner.byEvent.get(event)
+      if (!ids) {
+        ids = []
+        owner.byEvent.set(event, ids)
+      }
+      insert(ids, row.id)
+    }
+  }
+
+  function unindex(row: StoredSubscription) {
+    const owner = owners.get(row.owner)
+    if (!owner) return
+    remove(owner.all, row.id)
+    for (const event of row.events) {
+      const ids = owner.byEvent.get(event)
+      if (!ids) continue
+      remove(ids, row.id)
+      if (ids.length === 0) owner.byEvent.delete(event)
+    }
+    if (owner.all.length === 0) owners.delete(row.owner)
+  }
+
+  const owned = (owner: string, id: string) => {
+    const row = rows.get(id)
+    return row && row.owner === owner ? row : undefined
+  }
+
+  return {
+    async create(subscription) {
+      if (rows.has(subscription.id)) throw new Error(`duplicate subscription id ${subscription.id}`)
+      const row = { ...copy(subscription), events: subscription.events.map(intern) }
+      rows.set(row.id, row)
+      index(row)
+    },
+
+    async get(owner, id) {
+      const row = owned(owner, id)
+      return row ? copy(row) : null
+    },
+
+    async list(owner, query: ListQuery): Promise<Page<StoredSubscription>> {
+      const scope = owners.get(owner)
+      const ids = query.event === undefined ? scope?.all : scope?.byEvent.get(query.event)
+      if (!ids) return { items: [], nextCursor: null }
+      // Newest first: walk down from just below the cursor.
+      let i = query.cursor === undefined ? ids.length - 1 : lowerBound(ids, query.cursor) - 1
+      const items: StoredSubscription[] = []
+      for (; i >= 0 && items.length < query.limit; i--) {
+        items.push(copy(rows.get(ids[i] as string) as StoredSubscription))
+      }
+      const last = items.at(-1)
+      return { items, nextCursor: i >= 0 && last ? last.id : null }
+    },
+
+    async update(owner, id, patch: SubscriptionPatch) {
+      const row = owned(owner, id)
+      if (!row) return null
+      const next: StoredSubscription = { ...row }
+      if (patch.target_url !== undefined) next.target_url = patch.target_url
+      if (patch.events !== undefined) next.events = patch.events.map(intern)
+      if (patch.status !== undefined) next.status = patch.status
+      if (patch.metadata !== undefined) next.metadata = { ...patch.metadata }
+      if (patch.consecutive_failures !== undefined) {
+        next.consecutive_failures = patch.consecutive_failures
+      }
+      next.updated_at = patch.updated_at
+      if (patch.events !== undefined) {
+        unindex(row)
+        index(next)
+      }
+      rows.set(id, next)
+      return copy(next)
+    },
+
+    async delete(owner, id) {
+      const row = owned(owner, id)
+      if (!row) return false
+      rows.delete(id)
+      unindex(row)
+      return true
+    },
+
+    async match(owner, event) {
+      const ids = owners.get(owner)?.byEvent.get(event)
+      if (!ids) return []
+      const matched: StoredSubscription[] = []
+      for (const id of ids) {
+        const row = rows.get(id) as StoredSubscription
+        if (row.status === 'active') matched.push(copy(row))
+      }
+      return matched
+    },
+
+    async close() {
+      rows.clear()
+      owners.clear()
+      names.clear()
+    },
+  }
+}
+
+/** A copy the caller may change without changing the store. */
+function copy(row: StoredSubscription): StoredSubscription {
+  return { ...row, events: [...row.events], metadata: { ...row.metadata } }
+}
+
+/** The first index whose id is `>= id`. */
+function lowerBound(ids: SortedIds, id: string): number {
+  let low = 0
+  let high = ids.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if ((ids[mid] as string) < id) low = mid + 1
+    else high = mid
+  }
+  return low
+}
+
+function insert(ids: SortedIds, id: string) {
+  // Ids are monotonic, so this is almost always an append.
+  if (ids.length === 0 || (ids[ids.length - 1] as string) < id) {
+    ids.push(id)
+    return
+  }
+  const at = lowerBound(ids, id)
+  if (ids[at] !== id) ids.splice(at, 0, id)
+}
+
+function remove(ids: SortedIds, id: string) {
+  const at = lowerBound(ids, id)
+  if (ids[at] === id) ids.splice(at, 1)
+}

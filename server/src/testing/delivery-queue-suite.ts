@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest'
+import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
+
+const run = Math.random().toString(36).slice(2, 8)
+let counter = 0
+/** Unique per process and per run, so durable queues sharing a database do not collide. */
+const unique = (prefix: string) => `${prefix}_${run}${String(++counter).padStart(20, '0')}`
+
+function makeJob(at: number, overrides: Partial<DeliveryJob> = {}): DeliveryJob {
+  return {
+    id: unique('dlv'),
+    message_id: unique('msg'),
+    subscription_id: unique('sub'),
+    owner: 'alice',
+    event: 'post.created',
+    body: '{"type":"post.created","timestamp":"2025-01-01T00:00:00.000Z","data":{"n":1}}',
+    attempt: 0,
+    next_attempt_at: at,
+    created_at: at,
+    ...overrides,
+  }
+}
+
+function makeAttempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
+  return {
+    id: unique('atm'),
+    subscription_id: unique('sub'),
+    owner: 'alice',
+    message_id: unique('msg'),
+    event: 'post.created',
+    attempt: 1,
+    outcome: 'failed',
+    response_status: 500,
+    error: null,
+    duration_ms: 12,
+    started_at: '2025-01-01T00:00:00.000Z',
+    next_attempt_at: '2025-01-01T00:00:05.000Z',
+    ...overrides,
+  }
+}
+
+const ids = (jobs: DeliveryJob[]) => jobs.map((job) => job.id)
+
+/**
+ * The behaviour every {@link DeliveryQueue} must have, as a vitest suite. `makeQueue` must return
+ * an empty queue each time. Times are small integers: a queue must never read the wall clock.
+ *
+ * @example
+ * import { deliveryQueueSuite } from '@rh/server/testing'
+ * deliveryQueueSuite('my queue', async () => myQueue(await freshDatabase()))
+ */
+export function deliveryQueueSuite(
+  name: string,
+  makeQueue: () => DeliveryQueue | Promise<DeliveryQueue>,
+): void {
+  describe(`DeliveryQueue: ${name}`, () => {
+    it('is empty at first', async () => {
+      const queue = await makeQueue()
+      expect(await queue.size()).toBe(0)
+      expect(await queue.nextDueAt()).toBeNull()
+      expect(await queue.claim(Number.MAX_SAFE_INTEGER, 10, 1000)).toEqual([])
+    })
+
+    it('keeps a job byte for byte and hands it out only once it is due', async () => {
+      const queue = await makeQueue()
+      const job = makeJob(1000, { body: '{"emoji":"\u{1F600}","quote":"\\"","nul":"\\u0000"}' })
+      await queue.enqueue([job])
+      expect(await queue.size()).toBe(1)
+      expect(await queue.nextDueAt()).toBe(1000)
+      expect(await queue.claim(999, 10, 30_000)).toEqual([])
+      expect(await queue.claim(1000, 10, 30_000)).toEqual([job])
+    })
+
+    it('ignores a job enqueued twice with the same id', async () => {
+      const queue = await makeQueue()
+      const job = makeJob(0)
+      await queue.enqueue([job])
+      await queue.enqueue([job])
+      expect(await queue.size()).toBe(1)
+    })
+
+    it('claims at most the limit, earliest first', async () => {
+      const queue = await makeQueue()
+      const [late, early, middle] = [makeJob(30), makeJob(10), makeJob(20)]
+      await queue.enqueue([late, early, middle] as DeliveryJob[])
+      expect(await queue.claim(100, 0, 1000)).toEqual([])
+      expect(ids(await queue.claim(100, 2, 1000))).toEqual([early?.id, middle?.id])
+      expect(ids(await queue.claim(100, 2, 1000))).toEqual([late?.id])
+    })
+
+    it('does not hand a leased job to a second worker until the lease runs out', async () => {
+      const queue = await makeQueue()
+      const job = makeJob(0)
+      await queue.enqueue([job])
+      expect(ids(await queue.claim(10, 10, 1000))).toEqual([job.id])
+      expect(await queue.claim(500, 10, 1000)).toEqual([])
+      expect(await queue.nextDueAt()).toBe(1010)
+      expect(await queue.size()).toBe(1)
+      expect(ids(await queue.claim(1010, 10, 1000))).toEqual([job.id])
+    })
+
+    it('reschedules a job with its attempt count and releases the lease', async () => {
+      const queue = await makeQueue()
+      const job = makeJob(0)
+      await queue.enqueue([job])
+      await queue.claim(0, 1, 60_000)
+      await queue.reschedule(job.id, 1, 5000)
+      expect(await queue.nextDueAt()).toBe(5000)
+      expect(await queue.claim(4999, 1, 1000)).toEqual([])
+      expect(await queue.claim(5000, 1, 1000)).toEqual([
+        { ...job, attempt: 1, next_attempt_at: 5000 },
+      ])
+    })
+
+    it('releases a lease at once when rescheduled to now', async () => {
+      const queue = await makeQueue()
+      const job = makeJob(0)
+      await queue.enqueue([job])
+      await queue.claim(100, 1, 60_000)
+      await queue.reschedule(job.id, 0, 100)
+      expect(ids(await queue.claim(100, 1, 60_000))).toEqual([job.id])
+    })
+
+    it('forgets a completed job', async () => {
+      const queue = await makeQueue()
+      const [done, pending] = [makeJob(0), makeJob(50)]
+      await queue.enqueue([done, pending] as DeliveryJob[])
+      await queue.claim(0, 1, 1000)
+      await queue.complete(done?.id as string)
+      expect(await queue.size()).toBe(1)
+      expect(await queue.nextDueAt()).toBe(50)
+      await queue.complete('dlv_never_enqueued')
+      expect(await queue.size()).toBe(1)
+    })
+
+    it('drops every pending job of a cancelled subscription and only those', async () => {
+      const queue = await makeQueue()
+      const gone = unique('sub')
+      const kept = makeJob(0)
+      await queue.enqueue([
+        makeJob(0, { subscription_id: gone }),
+        makeJob(5, { subscription_id: gone }),
+        kept,
+      ])
+      await queue.claim(0, 1, 1000)
+      await queue.cancelSubscription(gone)
+      expect(await queue.size()).toBe(1)
+      expect(ids(await queue.claim(10_000, 10, 1000))).toEqual([kept.id])
+      await queue.complete(kept.id)
+      expect(await queue.nextDueAt()).toBeNull()
+    })
+
+    it('lists attempts of one subscription of one owner, newest first, in pages', async () => {
+      const queue = await makeQueue()
+      const sub = unique('sub')
+      const records = [1, 2, 3, 4, 5].map((n) => makeAttempt({ subscription_id: sub, attempt: n }))
+      for (const record of records) await queue.recordAttempt(record)
+      await queue.recordAttempt(makeAttempt({ subscription_id: sub, owner: 'mallory' }))
+      await queue.recordAttempt(makeAttempt())
+      const first = await queue.listAttempts('alice', sub, { limit: 2 })
+      expect(first.items).toEqual([records[4], records[3]])
+      expect(first.nextCursor).toEqual(expect.any(String))
+      const second = await queue.listAttempts('alice', sub, {
+        limit: 2,
+        cursor: first.nextCursor ?? undefined,
+      })
+      expect(second.items).toEqual([records[2], records[1]])
+      const third = await queue.listAttempts('alice', sub, {
+        limit: 2,
+        cursor: second.nextCursor ?? undefined,
+      })
+      expect(third).toEqual({ items: [records[0]], nextCursor: null })
+    })
+
+    it('shows no attempts to another owner', async () => {
+      const queue = await makeQueue()
+      const record = makeAttempt()
+      await queue.recordAttempt(record)
+      expect(await queue.listAttempts('mallory', record.subscription_id, { limit: 10 })).toEqual({
+        items: [],
+        nextCursor: null,
+      })
+    })
+  })
+}

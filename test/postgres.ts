@@ -1,0 +1,38 @@
+import postgres, { type Sql } from 'postgres'
+
+/** The test database: the real PostgreSQL on 127.0.0.1:5432, user postgres, database test. */
+export const postgresUrl =
+  process.env.RH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+/** A connection whose `search_path` is `schema`, so rh's unqualified tables land there. */
+export function connect(schema: string, options: { max?: number } = {}): Sql {
+  return postgres(postgresUrl, {
+    max: 4,
+    onnotice: () => {},
+    connection: { search_path: schema },
+    ...options,
+  })
+}
+
+/**
+ * A fresh schema for one test file; `drop()` removes it with everything in it.
+ *
+ * @example
+ * const db = await testSchema()
+ * afterAll(() => db.drop())
+ */
+export async function testSchema(): Promise<{ schema: string; sql: Sql; drop(): Promise<void> }> {
+  const schema = `rh_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
+  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create schema "${schema}"`)
+  const sql = connect(schema)
+  return {
+    schema,
+    sql,
+    async drop() {
+      await sql.end({ timeout: 5 })
+      await admin.unsafe(`drop schema if exists "${schema}" cascade`)
+      await admin.end({ timeout: 5 })
+    },
+  }
+}
