@@ -1,6 +1,6 @@
-import { compare, type Figure } from './figure'
 import { fetchBaseline, undiciBaseline } from './baselines'
-import { BENCH_EVENT, BENCH_OWNER, type BenchPayload, benchPayload } from './payload'
+import { compare, type Figure } from './figure'
+import { type BenchPayload, benchPayload } from './payload'
 import { createRhSystem } from './rh-system'
 import { runtimeInfo } from './runtime'
 import { type Receiver, startReceiver } from './start-receiver'
@@ -129,9 +129,7 @@ async function rhDelivery(
     await rh.subscribe([receiver.url], 1)
     const burst = async (count: number) => {
       const settled = rh.settled(count)
-      await notifyMany(count, sizes.inFlight, () =>
-        rh.engine.notify(BENCH_OWNER, BENCH_EVENT, payload.data),
-      )
+      await notifyMany(count, sizes.inFlight, () => rh.notify(payload.data))
       return withDeadline(settled, `rh (${kind})`, 60_000 + count * 10)
     }
     await burst(sizes.warmUp)

@@ -29,7 +29,8 @@ export interface BenchPayload {
 export async function benchPayload(bytes = 300): Promise<BenchPayload> {
   const secret = generateSecret()
   const timestamp = new Date().toISOString()
-  const envelope = (note: string) => JSON.stringify({ type: BENCH_EVENT, timestamp, data: { note } })
+  const envelope = (note: string) =>
+    JSON.stringify({ type: BENCH_EVENT, timestamp, data: { note } })
   const note = 'x'.repeat(Math.max(0, bytes - envelope('').length))
   const body = envelope(note)
   const id = 'msg_01J9Z8Q4B7M2X5R8T1V3W6Y9AC'

@@ -58,7 +58,9 @@ const ports = await Promise.all(
   servers.map(
     (server) =>
       new Promise((resolve) => {
-        server.listen(0, '127.0.0.1', () => resolve(/** @type {{ port: number }} */ (server.address()).port))
+        server.listen(0, '127.0.0.1', () =>
+          resolve(/** @type {{ port: number }} */ (server.address()).port),
+        )
       }),
   ),
 )

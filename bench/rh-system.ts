@@ -1,13 +1,12 @@
-import { systemClock } from '../server/src/clock'
-import { createDeliveryEngine } from '../server/src/delivery/create-delivery-engine'
-import type { DeliveryEngine, DeliveryResult } from '../server/src/delivery/types'
-import { newId } from '../server/src/ids'
+import { createResthooks, type DeliveryResult, newId, type Resthooks } from '@rh/server'
 import { BENCH_EVENT, BENCH_OWNER } from './payload'
 import type { BenchStorage } from './storage'
 
 /** rh's delivery side as the benchmarks drive it. */
 export interface RhSystem {
-  engine: DeliveryEngine
+  rh: Resthooks
+  /** `rh.notify` of {@link BENCH_EVENT} for {@link BENCH_OWNER}. */
+  notify(data: unknown): Promise<unknown>
   /** Adds `count` active subscriptions to {@link BENCH_EVENT}, targets taken round-robin. */
   subscribe(targets: string[], count: number): Promise<void>
   /**
@@ -19,9 +18,9 @@ export interface RhSystem {
 }
 
 /**
- * The delivery engine of `createResthooks` over a benchmark storage: real clock, one global
- * `whsec_` secret, private targets allowed (the receiver is on 127.0.0.1), no handshake (the
- * benchmark writes subscriptions straight into the store).
+ * `createResthooks` over a benchmark storage: real clock, one global `whsec_` secret, private
+ * targets allowed (the receiver is on 127.0.0.1), no handshake. Subscriptions are written
+ * straight into the store (the API has its own benchmark).
  *
  * @example
  * const rh = createRhSystem(storage, { secret, global: 64, perHost: 64 })
@@ -31,18 +30,19 @@ export function createRhSystem(
   storage: BenchStorage,
   options: { secret: string; global: number; perHost: number },
 ): RhSystem {
-  const engine = createDeliveryEngine({
+  const rh = createResthooks({
+    authenticate: () => BENCH_OWNER,
     store: storage.store,
     queue: storage.queue,
-    clock: systemClock,
     signing: { secret: options.secret },
+    handshake: false,
     allowPrivateTargets: true,
     concurrency: { global: options.global, perHost: options.perHost },
   })
-  engine.start()
   let n = 0
   return {
-    engine,
+    rh,
+    notify: (data) => rh.notify(BENCH_OWNER, BENCH_EVENT, data),
     async subscribe(targets, count) {
       const now = new Date().toISOString()
       for (let i = 0; i < count; i++) {
@@ -61,7 +61,7 @@ export function createRhSystem(
       }
     },
     async settled(count) {
-      const results = engine.results()
+      const results = rh.results()
       let delivered = 0
       let other = 0
       const tally = (result: DeliveryResult) => {
@@ -76,6 +76,6 @@ export function createRhSystem(
       }
       return { delivered: delivered + results.dropped, other }
     },
-    close: () => engine.close({ graceMs: 1000 }),
+    close: () => rh.close({ graceMs: 1000 }),
   }
 }

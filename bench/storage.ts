@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { memoryQueue } from '../server/src/queue/memory-queue'
 import type { DeliveryQueue } from '../server/src/queue/delivery-queue'
+import { memoryQueue } from '../server/src/queue/memory-queue'
 import { memoryStore } from '../server/src/store/memory-store'
 import type { SubscriptionStore } from '../server/src/store/subscription-store'
 

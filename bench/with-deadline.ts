@@ -3,7 +3,7 @@
  * requests would.
  *
  * @example
- * await notifyMany(1000, 64, () => engine.notify('acme', 'invoice.paid', data))
+ * await notifyMany(1000, 64, () => rh.notify('acme', 'invoice.paid', data))
  */
 export async function notifyMany(
   count: number,

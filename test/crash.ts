@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
-import { exited, lineReader, spawnTs } from './spawn-ts'
+import type { Received } from './receiver'
+import { exited, lineReader, signalChild, spawnTs } from './spawn-ts'
 
 /** The child server script of the crash tests. */
 export const crashChild = 'test/fixtures/crash-child.ts'
@@ -14,10 +15,17 @@ export interface CrashChild {
   accepted: string[]
   /** Asks the child to notify once for burst item `n`. */
   notify(n: number): void
+  /**
+   * Notifies items `from` .. `from + count - 1`, keeping `window` unacknowledged at a time, so a
+   * kill lands in the middle of a burst with notifications in flight.
+   */
+  burst(from: number, count: number, window?: number): void
   /** Moves the child's clock forward by `ms`, as if that much time had passed. */
   advance(ms: number): void
   /** Resolves once at least `count` notifications were accepted. */
   acceptedAtLeast(count: number): Promise<void>
+  /** What the child wrote to stderr so far. */
+  stderr(): string
   /** Sends a signal and waits for the exit code or signal name. */
   kill(signal: NodeJS.Signals): Promise<number | string>
 }
@@ -41,17 +49,28 @@ export async function startCrashChild(args: readonly string[]): Promise<CrashChi
   }
   const accepted: string[] = []
   const waiters = new Set<() => void>()
+  let scanned = 0
+  let next = 0
+  let end = 0
+  const send = (n: number) => void child.stdin?.write(`notify ${n}\n`)
   child.stdout?.on('data', () => {
-    for (const line of lines.lines) {
-      const match = /^accepted \d+ (msg_\w+)$/.exec(line)
-      if (match?.[1] && !accepted.includes(match[1])) accepted.push(match[1])
+    for (; scanned < lines.lines.length; scanned++) {
+      const match = /^accepted \d+ (msg_\w+)$/.exec(lines.lines[scanned] ?? '')
+      if (!match?.[1]) continue
+      accepted.push(match[1])
+      if (next < end) send(next++)
     }
     for (const waiter of waiters) waiter()
   })
   return {
     child,
     accepted,
-    notify: (n) => void child.stdin?.write(`notify ${n}\n`),
+    notify: send,
+    burst(from, count, window = 16) {
+      next = from
+      end = from + count
+      while (next < end && next < from + window) send(next++)
+    },
     advance: (ms) => void child.stdin?.write(`advance ${ms}\n`),
     acceptedAtLeast: (count) =>
       new Promise((resolve, reject) => {
@@ -69,9 +88,28 @@ export async function startCrashChild(args: readonly string[]): Promise<CrashChi
         )
         check()
       }),
-    async kill(signal) {
-      child.kill(signal)
-      return exited(child)
-    },
+    kill: (signal) => signalChild(child, signal),
+    stderr: () => stderr.join(''),
   }
+}
+
+/**
+ * The crash-safety verdict over a receiver's log: every accepted message id was delivered, every
+ * delivery carried a valid signature, and a repeat is only ever the same notification (same body)
+ * under the same `webhook-id`: no burst item was delivered under two ids.
+ */
+export function expectNothingLost(
+  deliveries: readonly Received[],
+  accepted: readonly string[],
+  expect: (value: unknown) => { toBe(expected: unknown): void; toEqual(expected: unknown): void },
+) {
+  const bodies = new Map<string, string>()
+  for (const delivery of deliveries) {
+    expect(delivery.verified).toBe(true)
+    expect(bodies.get(delivery.id) ?? delivery.body).toBe(delivery.body)
+    bodies.set(delivery.id, delivery.body)
+  }
+  expect(accepted.filter((id) => !bodies.has(id))).toEqual([])
+  const items = new Set([...bodies.values()].map((body) => JSON.parse(body).data.n))
+  expect(items.size).toBe(bodies.size)
 }

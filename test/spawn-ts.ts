@@ -117,3 +117,16 @@ export function exited(child: ChildProcess): Promise<number | string> {
     child.once('exit', (code, signal) => resolvePromise(code ?? signal ?? -1)),
   )
 }
+
+/**
+ * Sends `signal` to a child and resolves with its exit code (or the signal that ended it).
+ * Signals go through `process.kill(pid)`, not `child.kill()`: Deno's `child.kill()` reports the
+ * signal as the cause of exit even when the child handled it and exited with a code.
+ */
+export async function signalChild(child: ChildProcess, signal: NodeJS.Signals) {
+  const exit = exited(child)
+  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+    process.kill(child.pid, signal)
+  }
+  return exit
+}

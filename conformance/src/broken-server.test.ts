@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Breakage, createToyServer, serveFetch } from './fixtures/toy-server'
+import { serveFetch } from './fixtures/serve-fetch'
+import { type Breakage, createToyServer } from './fixtures/toy-server'
 import { formatReport, runServerSuite, type ServerSuiteOptions } from './index'
 import { crudCases } from './server-suite/crud'
 

@@ -4,7 +4,8 @@ import { createReceiver } from '@rh/client'
 import { generateSecret } from '@rh/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from './cli'
-import { type Breakage, createToyServer, serveFetch } from './fixtures/toy-server'
+import { serveFetch } from './fixtures/serve-fetch'
+import { type Breakage, createToyServer } from './fixtures/toy-server'
 
 const closers: (() => Promise<void>)[] = []
 afterAll(async () => {

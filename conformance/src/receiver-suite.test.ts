@@ -1,7 +1,7 @@
 import { createReceiver } from '@rh/client'
 import { generateSecret, problemType, safeVerify } from '@rh/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
-import { serveFetch } from './fixtures/toy-server'
+import { serveFetch } from './fixtures/serve-fetch'
 import { receiverCases, runReceiverSuite } from './index'
 
 const secret = generateSecret()

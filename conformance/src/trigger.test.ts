@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConformanceError } from './errors'
-import { serveFetch } from './fixtures/toy-server'
+import { serveFetch } from './fixtures/serve-fetch'
 import { createTrigger, substitute } from './trigger'
 
 const closers: (() => Promise<void>)[] = []

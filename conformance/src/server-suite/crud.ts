@@ -1,4 +1,5 @@
 import {
+  AttemptPageSchema,
   generateSecret,
   SubscriptionIdSchema,
   SubscriptionPageSchema,
@@ -8,6 +9,8 @@ import * as v from 'valibot'
 import { check, fail, show, skip } from '../assert'
 import { describeResult, type HttpResult } from '../http'
 import {
+  deliveryWait,
+  eventually,
   expectNoMoreDeliveries,
   expectProblem,
   expectStatus,
@@ -299,6 +302,47 @@ export const crudCases: ServerCase[] = [
       check(deleted.status === 204, 'delete', '204', describeResult(deleted))
       expectProblem(context, await context.api.get(id), 404, 'not_found', 'GET after delete')
       expectProblem(context, await context.api.unsubscribe(id), 404, 'not_found', 'DELETE twice')
+    },
+  },
+  {
+    id: 'crud.attempts',
+    level,
+    title: 'logs every delivery attempt, newest first, under the webhook-id it was sent with',
+    async run(context, scope) {
+      rhOnly(context)
+      const receiver = context.receivers.create({
+        reply: (_, i) => ({ status: i === 0 ? 500 : 204 }),
+      })
+      const event = context.event()
+      const { id } = await subscribe(context, scope, receiver, [event])
+      await notify(context, event, { case: 'crud.attempts' })
+      const [first] = await receiver.waitForDeliveries(2, deliveryWait(context, 1))
+      let seen = ''
+      let outcomes: string[] = []
+      let messageIds: string[] = []
+      // The attempt is recorded once its answer is read: it may trail the delivery a little.
+      await eventually(async () => {
+        const result = await context.api.send('GET', `/subscriptions/${id}/attempts`)
+        seen = describeResult(result)
+        const page = v.safeParse(AttemptPageSchema, result.json)
+        if (!page.success) return false
+        outcomes = page.output.data.map((attempt) => `${attempt.attempt}:${attempt.outcome}`)
+        messageIds = page.output.data.map((attempt) => attempt.message_id)
+        return outcomes.length >= 2
+      }, context.timeoutMs)
+      check(
+        outcomes.join(',') === '2:delivered,1:failed',
+        'the attempt log does not show the two attempts',
+        'attempt 2 delivered, then attempt 1 failed (newest first)',
+        seen,
+      )
+      const webhookId = first?.headers['webhook-id']
+      check(
+        messageIds.every((messageId) => messageId === webhookId),
+        'the attempts are logged under another message id',
+        String(webhookId),
+        show(messageIds),
+      )
     },
   },
 ]

@@ -1,3 +1,4 @@
+import { DEFAULT_DISABLE_AFTER_FAILURES } from '@rh/protocol'
 import { ResthooksError } from '../errors'
 import type { DeliveryJob } from '../queue/delivery-queue'
 import { addressRefusal } from '../ssrf/address-refusal'
@@ -55,7 +56,7 @@ const QUEUE_ERROR_DELAY = 1000
 export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEngine {
   const { store, queue, clock } = options
   const policy = { ...defaultRetryPolicy, ...options.retry }
-  const disableAfter = options.disableAfter ?? 5
+  const disableAfter = options.disableAfter ?? DEFAULT_DISABLE_AFTER_FAILURES
   const globalLimit = options.concurrency?.global ?? 64
   const perHost = options.concurrency?.perHost ?? 8
   const timeout = options.timeout ?? 10_000
@@ -90,37 +91,36 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
 
   async function claimLoop(): Promise<void> {
     if (claiming) {
-      claimAgain = true
+      claimAgain = true // the running loop looks again before it sleeps
       return
     }
     claiming = true
     try {
-      do {
+      for (let spins = 0; running; spins++) {
         claimAgain = false
         const limit = free()
-        if (!running || limit <= 0) break
-        const jobs = await queue.claim(clock.now(), limit, leaseMs)
-        for (const job of jobs) void dispatch(job)
-        if (jobs.length === limit) claimAgain = true
-      } while (claimAgain && running)
-      if (running) await sleepUntilDue()
+        if (limit > 0) {
+          const jobs = await queue.claim(clock.now(), limit, leaseMs)
+          for (const job of jobs) void dispatch(job)
+          if (jobs.length === limit) continue
+        }
+        const due = await queue.nextDueAt()
+        if (claimAgain) continue
+        const delay = due === null ? null : due - clock.now()
+        if (delay !== null && delay <= 0) {
+          // Due now: claim again if a slot is free (a finishing attempt wakes us otherwise).
+          if (free() > 0 && spins < 100) continue
+          sleep(free() > 0 ? QUEUE_ERROR_DELAY : null)
+        } else {
+          sleep(delay)
+        }
+        break
+      }
     } catch {
       if (running) sleep(QUEUE_ERROR_DELAY)
     } finally {
       claiming = false
     }
-  }
-
-  async function sleepUntilDue() {
-    const due = await queue.nextDueAt()
-    if (due === null) return sleep(null)
-    const delay = due - clock.now()
-    if (delay <= 0 && free() > 0) {
-      claimAgain = true
-      return sleep(0)
-    }
-    // Busy: a finishing attempt wakes the loop. Otherwise sleep until the next due job.
-    sleep(delay <= 0 ? null : delay)
   }
 
   function sleep(ms: number | null) {
@@ -321,10 +321,17 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     },
 
     close({ graceMs = 10_000 } = {}) {
-      closing ??= (async () => {
-        running = false
-        sleep(null)
-        unsubscribeWake?.()
+      if (closing) return closing
+      running = false
+      sleep(null)
+      unsubscribeWake?.()
+      const inFlight = [...flights]
+      let cancelGrace = () => {}
+      // Set now, not after an await, so the grace period starts when close() is called.
+      const graceOver = new Promise<void>((resolve) => {
+        cancelGrace = clock.setTimer(resolve, graceMs)
+      })
+      closing = (async () => {
         const now = clock.now()
         const parked = [...lines.values()].flat()
         lines.clear()
@@ -332,14 +339,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         await Promise.allSettled(
           parked.map(({ job }) => queue.reschedule(job.id, job.attempt, now)),
         )
-        const inFlight = [...flights]
-        let cancelGrace = () => {}
-        const graceOver = new Promise<void>((resolve) => {
-          cancelGrace = clock.setTimer(resolve, graceMs)
-        })
         await Promise.race([Promise.allSettled(inFlight.map((f) => f.done)), graceOver])
         cancelGrace()
-        const unfinished = inFlight.filter((f) => flights.has(f) && !f.settling)
+        const unfinished = [...flights].filter((f) => !f.settling)
         for (const flight of unfinished) {
           flight.released = true
           flight.controller.abort()

@@ -64,6 +64,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (value === undefined) return null
   const text = value.trim()
   if (/^\d+$/.test(text)) return Number(text) * 1000
+  if (!/^[a-z]{3}, /i.test(text)) return null // an HTTP date starts with the day name
   const date = Date.parse(text)
   return Number.isNaN(date) ? null : Math.max(0, date - now)
 }

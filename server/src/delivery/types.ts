@@ -24,7 +24,7 @@ export interface DeliveryEngineOptions {
   signing: SigningOptions
   /** Default `{ retries: 3, initialDelay: 5000, factor: 3, maxDelay: 3_600_000, jitter: 0.1 }`. */
   retry?: Partial<RetryPolicy>
-  /** Consecutive failed deliveries (final give-ups) before the subscription is disabled. Default 5. */
+  /** Consecutive failed deliveries (final give-ups) before the subscription is disabled. Default 10. */
   disableAfter?: number
   /** Attempts in flight at once: in all (default 64) and per target host (default 8). */
   concurrency?: { global?: number; perHost?: number }

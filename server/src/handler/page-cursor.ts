@@ -38,7 +38,8 @@ export function decodeCursor(cursor: string | undefined, scope: string): string 
     !Array.isArray(decoded) ||
     decoded.length !== 2 ||
     typeof decoded[1] !== 'string' ||
-    decoded[1] === ''
+    // Stores' cursors are printable ASCII (ids): nothing else reaches a store.
+    !/^[\x20-\x7e]+$/.test(decoded[1])
   ) {
     throw invalid('the cursor is not one this server issued')
   }

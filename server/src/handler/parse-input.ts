@@ -14,7 +14,14 @@ export function parseInput<TSchema extends v.GenericSchema>(
   code: 'invalid_request' | 'invalid_query',
 ): v.InferOutput<TSchema> {
   const result = v.safeParse(schema, input)
-  if (result.success) return result.output
+  if (result.success) {
+    const nul = findNul(result.output, '')
+    if (nul === null) return result.output
+    const message = 'text must not contain the NUL character'
+    throw new ResthooksError(code, `${nul || 'the input'}: ${message}`, {
+      errors: [{ path: nul, message }],
+    })
+  }
   const errors = result.issues.map((issue) => ({
     path: v.getDotPath(issue) ?? '',
     message: issue.message,
@@ -23,4 +30,20 @@ export function parseInput<TSchema extends v.GenericSchema>(
   throw new ResthooksError(code, `the ${what} is invalid: ${errors[0]?.message ?? ''}`.trim(), {
     errors,
   })
+}
+
+/**
+ * The dot path of the first string holding U+0000, or `null`. Valid JSON and valid for the
+ * schemas, but no text column (PostgreSQL) can store it: refused here as input, not a 500 later.
+ */
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null
+  if (typeof value !== 'object' || value === null) return null
+  for (const [key, item] of Object.entries(value)) {
+    const at = path === '' ? key : `${path}.${key}`
+    if (key.includes('\u0000')) return at
+    const found = findNul(item, at)
+    if (found !== null) return found
+  }
+  return null
 }

@@ -60,7 +60,7 @@ function toAttempt(row: Row): AttemptRecord {
  */
 export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): DeliveryQueue {
   const channel = options.channel ?? 'rh_wake'
-  const unlistens = new Set<() => Promise<void>>()
+  const stops = new Set<() => Promise<void>>()
   return {
     async enqueue(jobs) {
       if (jobs.length === 0) return
@@ -152,19 +152,26 @@ export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): Del
     },
 
     onWake(wake) {
-      const listening = sql.listen(channel, () => wake())
       // A lost LISTEN only costs latency: the engine still wakes at `nextDueAt`.
-      listening.catch(() => {})
-      const unlisten = async () => {
-        unlistens.delete(unlisten)
-        await (await listening.catch(() => null))?.unlisten()
+      const listening = sql.listen(channel, () => wake()).catch(() => null)
+      let stopped: Promise<void> | null = null
+      const stop = () => {
+        stopped ??= listening
+          .then((listener) => listener?.unlisten())
+          .then(
+            () => {},
+            () => {},
+          )
+        return stopped
       }
-      unlistens.add(unlisten)
-      return () => void unlisten()
+      stops.add(stop)
+      return () => void stop()
     },
 
+    /** Stops every `onWake` listener; the caller still owns (and ends) `sql`. */
     async close() {
-      await Promise.all([...unlistens].map((unlisten) => unlisten()))
+      await Promise.all([...stops].map((stop) => stop()))
+      stops.clear()
     },
   }
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { job } from '../../../test/factories'
 import { connect, testSchema } from '../../../test/postgres'
-import { storeContract } from '../../../test/store-contract'
 import { deliveryQueueSuite } from '../testing/delivery-queue-suite'
+import { subscriptionStoreSuite } from '../testing/subscription-store-suite'
 import { migrate } from './migrate'
 import { postgresQueue } from './postgres-queue'
 import { postgresStore } from './postgres-store'
@@ -19,10 +19,8 @@ const empty = async () => {
   await db.sql`truncate rh_subscriptions, rh_subscription_events, rh_jobs, rh_attempts`
 }
 
-storeContract('postgres', async () => {
-  await empty()
-  return postgresStore(db.sql)
-})
+// Owners are unique per test in this suite, so it shares the tables without truncating.
+subscriptionStoreSuite('postgres', async () => postgresStore(db.sql))
 deliveryQueueSuite('postgres', async () => {
   await empty()
   return postgresQueue(db.sql)

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { job, subscription } from '../../../test/factories'
-import { storeContract } from '../../../test/store-contract'
 import { deliveryQueueSuite } from '../testing/delivery-queue-suite'
+import { subscriptionStoreSuite } from '../testing/subscription-store-suite'
 import { sqlite } from './sqlite'
 
 const dir = mkdtempSync(join(tmpdir(), 'rh-sqlite-'))
@@ -20,8 +20,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-storeContract('sqlite', async () => fresh().store)
 deliveryQueueSuite('sqlite', () => fresh().queue)
+subscriptionStoreSuite('sqlite', async () => fresh().store)
 
 describe('sqlite', () => {
   it('keeps subscriptions and jobs across a reopen of the file', async () => {

@@ -1,0 +1,187 @@
+import { type ApiBenchResult, runApiBench } from './api'
+import { type DeliveryBenchResult, runDeliveryBench } from './delivery'
+import { type FanOutBenchResult, runFanOutBench } from './fan-out'
+import { compare } from './figure'
+import { machineInfo } from './machine'
+import { type MemoryBenchResult, runMemoryBench } from './memory'
+import type { BenchReport } from './report'
+import { runSignVerifyBench } from './sign-verify'
+import type { StorageKind } from './storage'
+import type { Throughput } from './throughput'
+
+/** The benchmarks, in the order they run. */
+export const benchNames = ['delivery', 'fan-out', 'api', 'memory', 'sign-verify'] as const
+
+/** One of {@link benchNames}. */
+export type BenchName = (typeof benchNames)[number]
+
+/** The sizes of every benchmark. */
+export interface BenchSizes {
+  deliveries: number
+  rounds: number
+  storages: StorageKind[]
+  fanOut: number
+  /** API: seconds per case, or a fixed number of requests. */
+  apiSeconds: number
+  apiRequests?: number
+  memoryJobs: number
+  memorySubscriptions: number
+  signVerifyIterations: number
+}
+
+/** The sizes of `npm run bench`. */
+export const fullSizes: BenchSizes = {
+  deliveries: 20_000,
+  rounds: 3,
+  storages: ['memory', 'sqlite', 'postgres'],
+  fanOut: 10_000,
+  apiSeconds: 5,
+  memoryJobs: 100_000,
+  memorySubscriptions: 1_000_000,
+  signVerifyIterations: 30_000,
+}
+
+/** The sizes of `npm run bench -- --quick`. */
+export const quickSizes: BenchSizes = {
+  deliveries: 500,
+  rounds: 1,
+  storages: ['memory', 'sqlite', 'postgres'],
+  fanOut: 1000,
+  apiSeconds: 1,
+  memoryJobs: 10_000,
+  memorySubscriptions: 100_000,
+  signVerifyIterations: 2000,
+}
+
+/** Options of {@link runBenches}. */
+export interface RunBenchesOptions {
+  /** Which benchmarks; default all. */
+  only?: readonly BenchName[]
+  /** Default {@link fullSizes}, or {@link quickSizes} with `quick`. */
+  sizes?: Partial<BenchSizes>
+  quick?: boolean
+  /** Told when each benchmark starts (progress on stderr). */
+  onStart?: (name: BenchName) => void
+}
+
+const n = (value: number) => value.toLocaleString('en-US')
+const line = (t: Throughput) =>
+  `${t.name.padEnd(22)}${n(t.perSecond).padStart(10)} /s  (${n(t.requests)} in ${n(t.ms)} ms)`
+
+/**
+ * Runs the chosen benchmarks one after the other and gathers their figures into a
+ * {@link BenchReport}. A benchmark that throws is recorded in `errors`; the rest still run.
+ *
+ * @example
+ * const report = await runBenches({ only: ['delivery'], quick: true })
+ * console.log(formatReport(report))
+ */
+export async function runBenches(options: RunBenchesOptions = {}): Promise<BenchReport> {
+  const quick = options.quick ?? false
+  const sizes: BenchSizes = { ...(quick ? quickSizes : fullSizes), ...options.sizes }
+  const report: BenchReport = {
+    machine: machineInfo(),
+    quick,
+    figures: [],
+    details: {},
+    errors: {},
+  }
+  const run: Record<BenchName, () => Promise<void>> = {
+    async delivery() {
+      const result = await runDeliveryBench({
+        requests: sizes.deliveries,
+        rounds: sizes.rounds,
+        storages: sizes.storages,
+      })
+      report.figures.push(...result.figures)
+      report.details.delivery = deliveryDetails(result)
+    },
+    async 'fan-out'() {
+      const result = await runFanOutBench({ subscriptions: sizes.fanOut, rounds: sizes.rounds })
+      report.figures.push(...result.figures)
+      report.details['fan-out'] = fanOutDetails(result)
+    },
+    async api() {
+      const result = await runApiBench({
+        duration: sizes.apiSeconds,
+        ...(sizes.apiRequests === undefined ? {} : { requests: sizes.apiRequests }),
+      })
+      report.figures.push(...result.figures)
+      report.details.api = apiDetails(result)
+    },
+    async memory() {
+      const result = await runMemoryBench({
+        jobs: sizes.memoryJobs,
+        subscriptions: sizes.memorySubscriptions,
+      })
+      report.figures.push(...result.figures)
+      report.details.memory = memoryDetails(result)
+    },
+    async 'sign-verify'() {
+      const result = await runSignVerifyBench({ iterations: sizes.signVerifyIterations })
+      for (const op of ['sign', 'verify'] as const) {
+        report.figures.push(
+          compare('sign-verify', `rh ${op}`, result.rh[op], 'ops/s', {
+            name: 'standardwebhooks',
+            value: result.standardwebhooks[op],
+          }),
+        )
+      }
+      report.details['sign-verify'] = [
+        `${result.iterations} ops per case, ${result.bodyBytes}-byte body`,
+        `rh (fast path)      sign ${n(result.rh.sign)}/s, verify ${n(result.rh.verify)}/s`,
+        `rh (WebCrypto only) sign ${n(result.rhWebCrypto.sign)}/s, verify ${n(result.rhWebCrypto.verify)}/s`,
+        `standardwebhooks    sign ${n(result.standardwebhooks.sign)}/s, verify ${n(result.standardwebhooks.verify)}/s`,
+      ]
+    },
+  }
+  for (const name of benchNames) {
+    if (options.only && !options.only.includes(name)) continue
+    options.onStart?.(name)
+    try {
+      await run[name]()
+    } catch (error) {
+      report.errors[name] = error instanceof Error ? error.message : String(error)
+    }
+  }
+  return report
+}
+
+function deliveryDetails(result: DeliveryBenchResult): string[] {
+  return [
+    `${n(result.requests)} deliveries of ${result.bodyBytes} bytes, ${result.inFlight} in flight, one subscription, one notify per delivery, best of the rounds`,
+    line(result.baseline),
+    ...result.references.map(line),
+    ...Object.values(result.rh).map(line),
+  ]
+}
+
+function fanOutDetails(result: FanOutBenchResult): string[] {
+  return [
+    `1 notify -> ${n(result.subscriptions)} subscriptions on ${result.hosts} hosts (receiver ports), ${result.inFlight} in flight`,
+    line(result.baseline),
+    `${line(result.rh)}: all delivered ${n(result.rh.ms)} ms after notify`,
+  ]
+}
+
+function apiDetails(result: ApiBenchResult): string[] {
+  const row = (name: string, f: ApiBenchResult['create']['rh']) =>
+    `${name.padEnd(22)}${n(f.perSecond).padStart(10)} req/s  (${n(f.requests)} in ${f.seconds} s, ${f.failures} failed)`
+  return [
+    `autocannon, ${result.connections} connections, separate process`,
+    row('create: bare', result.create.bare),
+    row('create: rh', result.create.rh),
+    row('get: bare', result.get.bare),
+    row('get: rh', result.get.rh),
+  ]
+}
+
+function memoryDetails(result: MemoryBenchResult): string[] {
+  const row = (name: string, m: MemoryBenchResult['queue']) =>
+    `${name.padEnd(28)}${n(m.count).padStart(10)} items: rss +${n(m.probe.rssAfter - m.probe.rssBefore)} B (${m.rssBytesPerItem} B/item), heap +${n(m.probe.heapAfter - m.probe.heapBefore)} B (${m.heapBytesPerItem} B/item)`
+  return [
+    `measured in a fresh Node ${result.node} process each (--expose-gc, compacting full gc before reading rss)`,
+    row('memoryQueue pending retries', result.queue),
+    row('memoryStore subscriptions', result.store),
+  ]
+}

@@ -1,0 +1,127 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createResthooks } from '../create-resthooks'
+import { ResthooksError } from '../errors'
+import { toNodeHandler } from '../node/to-node-handler'
+import { apiKeyAuthenticator } from './api-keys'
+import { type JsonLogger, jsonLogger } from './json-logger'
+import { openStorage } from './open-storage'
+import { problemResponse, publishHandler } from './publish-handler'
+import type { ServeConfig } from './serve-config'
+
+/** A running `rh serve`. */
+export interface RunningService {
+  /** The base URL it listens on, e.g. `http://127.0.0.1:8080`. */
+  url: string
+  /** The fetch handler it serves (health, publish, subscription API). */
+  fetch(request: Request): Promise<Response>
+  /**
+   * Stops accepting connections, lets deliveries in flight finish (up to `graceMs`), then
+   * closes the engine and the database.
+   */
+  close(options?: { graceMs?: number }): Promise<void>
+}
+
+/**
+ * Starts the standalone REST Hooks service: `GET /health`, `POST {base}/events` (publish, API
+ * key), and the subscription API under `{base}`, with durable storage, on `node:http`. Logs one
+ * JSON line per event: `start`, `subscription.created`, `delivery`, `shutdown`.
+ *
+ * @example
+ * const service = await serve(parseServeConfig(['--api-key', 'acme:k'], process.env)!)
+ * await service.close()
+ */
+export async function serve(
+  config: ServeConfig,
+  options: { log?: JsonLogger } = {},
+): Promise<RunningService> {
+  const log = options.log ?? jsonLogger()
+  const storage = await openStorage(config.storage)
+  const ownerOf = apiKeyAuthenticator(config.apiKeys)
+  const rh = createResthooks({
+    authenticate: (request) => ownerOf(request.headers.get('authorization')),
+    store: storage.store,
+    queue: storage.queue,
+    signing: config.secret ? { secret: config.secret } : { perSubscription: 'v1' },
+    allowPrivateTargets: config.allowPrivateTargets,
+    onError: (error, request) =>
+      log.error('internal_error', {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        error,
+      }),
+  })
+  const publish = publishHandler({
+    authenticate: ownerOf,
+    notify: async (owner, event, data) => {
+      const receipt = await rh.notify(owner, event, data)
+      log.info('notification.accepted', { owner, event, ...receipt })
+      return receipt.message_id
+    },
+  })
+  void (async () => {
+    for await (const result of rh.results()) log.info('delivery', { ...result })
+  })()
+
+  const base = config.basePath
+  async function fetch(request: Request): Promise<Response> {
+    const { pathname } = new URL(request.url)
+    if (pathname === '/health') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return notAllowed('GET')
+      return Response.json({ status: 'ok' })
+    }
+    if (pathname === `${base}/events`) {
+      if (request.method !== 'POST') return notAllowed('POST')
+      return publish(request)
+    }
+    if (base !== '' && !pathname.startsWith(`${base}/`)) {
+      return problemResponse(new ResthooksError('not_found', `no route ${pathname}`))
+    }
+    const response = await rh.fetch(request)
+    if (request.method === 'POST' && response.status === 201) {
+      const { id, events, target_url } = (await response.clone().json()) as Record<string, unknown>
+      const owner = ownerOf(request.headers.get('authorization'))
+      log.info('subscription.created', { owner, id, events, target_url })
+    }
+    return response
+  }
+
+  const server = createServer(toNodeHandler({ fetch }))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  const url = `http://${host}:${port}`
+  log.info('start', {
+    url,
+    storage: config.storage.kind,
+    owners: [...new Set(config.apiKeys.map((key) => key.owner))].length,
+    signing: config.secret ? 'global' : 'per-subscription',
+  })
+
+  let closing: Promise<void> | null = null
+  return {
+    url,
+    fetch,
+    close({ graceMs = 10_000 } = {}) {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
+        await rh.close({ graceMs })
+        await storage.close()
+        server.closeAllConnections()
+        await stopped
+        log.info('shutdown')
+      })()
+      return closing
+    },
+  }
+}
+
+function notAllowed(allow: string) {
+  const response = problemResponse(new ResthooksError('method_not_allowed', `use ${allow}`))
+  response.headers.set('allow', allow)
+  return response
+}

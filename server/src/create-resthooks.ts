@@ -1,0 +1,207 @@
+import { generateKeyPair, MAX_REQUEST_BODY_BYTES } from '@rh/protocol'
+import { type Clock, systemClock } from './clock'
+import { createDeliveryEngine } from './delivery/create-delivery-engine'
+import type { RetryPolicy } from './delivery/retry-policy'
+import type { SigningOptions } from './delivery/signing'
+import type { Transport } from './delivery/transport'
+import type { DeliveryResult, NotifyReceipt } from './delivery/types'
+import { ResthooksError } from './errors'
+import { type Authenticate, createHandler } from './handler/create-handler'
+import type { NewKey } from './handler/subscription-routes'
+import type { DeliveryQueue } from './queue/delivery-queue'
+import { memoryQueue } from './queue/memory-queue'
+import type { Resolve } from './ssrf/guard-target'
+import { memoryStore } from './store/memory-store'
+import type { SubscriptionStore } from './store/subscription-store'
+
+/**
+ * The event names of an event map: its string keys. Without a map, any string.
+ *
+ * @example
+ * type Names = EventName<{ 'post.created': { id: string } }> // 'post.created'
+ */
+export type EventName<Events> = keyof Events & string
+
+/**
+ * Options of {@link createResthooks}. `Events` maps each event name to the type of its data;
+ * it types `events`, `notify` and nothing at runtime.
+ *
+ * @example
+ * const options: ResthooksOptions<{ 'post.created': { id: string } }> = {
+ *   authenticate: (request) => request.headers.get('x-user-id'),
+ *   events: ['post.created'],
+ * }
+ */
+export interface ResthooksOptions<Events extends object = Record<string, unknown>> {
+  /**
+   * Identifies the owner of an API request (a user, a tenant); `null` answers `401`. Every
+   * subscription belongs to the owner that created it, and no owner sees another's.
+   */
+  authenticate: Authenticate
+  /** Where subscriptions live. Default `memoryStore()`. */
+  store?: SubscriptionStore
+  /** Where pending deliveries and the attempt log live. Default `memoryQueue()`. */
+  queue?: DeliveryQueue
+  /** The events subscribers may name; others are `422 unknown_event`. Default: any. */
+  events?: readonly EventName<Events>[]
+  /**
+   * How deliveries are signed: `{ secret }` (`whsec_` or `whsk_`, several during a rotation)
+   * or `{ perSubscription: 'v1' | 'v1a' }`, a key per subscription shown once at creation.
+   * Default `{ perSubscription: 'v1' }`. A `secret` given by the subscriber always wins.
+   */
+  signing?: SigningOptions
+  /** Retry schedule. Default `{ retries: 3, initialDelay: 5000, factor: 3 }`: 5 s, 15 s, 45 s. */
+  retry?: Partial<RetryPolicy>
+  /** Consecutive failed deliveries before a subscription is disabled. */
+  disableAfter?: number
+  /** Confirm every new target (and changed target or events) with a handshake. Default `true`. */
+  handshake?: boolean
+  /** Time and timers; inject `manualClock()` in tests. Default the system clock. */
+  clock?: Clock
+  /** How deliveries and handshakes are sent. Default: chosen for the runtime. */
+  transport?: Transport
+  /** DNS for the SSRF guard. Default the system resolver. */
+  resolve?: Resolve
+  /** Allow loopback and private targets (local development and tests only). Default `false`. */
+  allowPrivateTargets?: boolean
+  /** Attempts in flight at once, in all and per target host. */
+  concurrency?: { global?: number; perHost?: number }
+  /** Deadline of one attempt, in ms. Default 10 000. */
+  timeout?: number
+  /** Most bytes of a receiver's response read. Default 64 KiB. */
+  maxResponseBytes?: number
+  /** Largest API request body, in bytes; more is `413`. Default 64 KiB. */
+  maxBodyBytes?: number
+  /** Told about every fault answered `500 internal`. Default `console.error`. */
+  onError?: (error: unknown, request: Request) => void
+}
+
+/**
+ * A REST Hooks server: the subscription API as a fetch handler, and `notify` to send events.
+ *
+ * @example
+ * const rh = createResthooks<{ 'post.created': { id: string } }>({ authenticate })
+ * Bun.serve({ fetch: rh.fetch })
+ * await rh.notify('alice', 'post.created', { id: 'p_1' })
+ */
+export interface Resthooks<Events extends object = Record<string, unknown>> {
+  /**
+   * The subscription API: `Request` in, `Response` out. Mount it under any prefix: routes are
+   * matched on the path's trailing segments (`…/subscriptions`, `…/subscriptions/{id}`,
+   * `…/subscriptions/{id}/attempts`, `…/subscribe`, `…/unsubscribe/{id}`). Bound: pass it as is.
+   */
+  fetch: (request: Request) => Promise<Response>
+  /**
+   * Sends `event` with `data` to every active subscription of `owner` to it. Resolves once the
+   * deliveries are queued (durably, with a durable queue), not when they are delivered.
+   */
+  notify<E extends EventName<Events>>(
+    owner: string,
+    event: E,
+    data: Events[E],
+  ): Promise<NotifyReceipt>
+  /** Every delivery outcome from now on; each call is its own stream. Ends on `close`. */
+  results(): AsyncIterable<DeliveryResult> & { readonly dropped: number }
+  /** Stops delivering (waiting up to `graceMs` for attempts in flight), then closes the queue and store. */
+  close(options?: { graceMs?: number }): Promise<void>
+  /** The store, for reading subscriptions outside the API. */
+  readonly store: SubscriptionStore
+  /** The queue, for inspecting pending deliveries. */
+  readonly queue: DeliveryQueue
+}
+
+/**
+ * Creates a REST Hooks server. The result's `fetch` serves the subscription API on any runtime
+ * (Node through `@rh/server/node`, Bun, Deno, Hono, workers); `notify` queues signed deliveries
+ * that are retried on failure (5 s, 15 s, 45 s) and stop at `410 Gone`. Delivery starts at once.
+ *
+ * @example
+ * import { createResthooks } from '@rh/server'
+ *
+ * const rh = createResthooks<{ 'post.created': { id: string } }>({
+ *   authenticate: (request) => ownerOf(request.headers.get('authorization')),
+ *   events: ['post.created'],
+ * })
+ * Deno.serve(rh.fetch)
+ * await rh.notify('alice', 'post.created', { id: 'p_1' })
+ */
+export function createResthooks<Events extends object = Record<string, unknown>>(
+  options: ResthooksOptions<Events>,
+): Resthooks<Events> {
+  const store = options.store ?? memoryStore()
+  const queue = options.queue ?? memoryQueue()
+  const clock = options.clock ?? systemClock
+  const signing = options.signing ?? { perSubscription: 'v1' }
+  const engine = createDeliveryEngine({
+    store,
+    queue,
+    clock,
+    signing,
+    ...defined({
+      retry: options.retry,
+      disableAfter: options.disableAfter,
+      concurrency: options.concurrency,
+      timeout: options.timeout,
+      maxResponseBytes: options.maxResponseBytes,
+      allowPrivateTargets: options.allowPrivateTargets,
+      transport: options.transport,
+      resolve: options.resolve,
+    }),
+  })
+  const allowed = options.events ? new Set<string>(options.events) : null
+  let closing: Promise<void> | null = null
+
+  async function newKey(): Promise<NewKey | null> {
+    // A v1a key is shown as its public half: the subscriber verifies, only the server signs.
+    if ('perSubscription' in signing && signing.perSubscription === 'v1a') {
+      const { secretKey, publicKey } = await generateKeyPair()
+      return { secret: secretKey, shown: publicKey }
+    }
+    const secret = await engine.newSubscriptionSecret()
+    return secret === null ? null : { secret, shown: secret }
+  }
+
+  const fetch = createHandler({
+    store,
+    queue,
+    clock,
+    engine,
+    newKey,
+    events: allowed,
+    handshake: options.handshake ?? true,
+    authenticate: options.authenticate,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES,
+    onError: options.onError ?? ((error) => console.error('rh: internal error', error)),
+    closed: () => closing !== null,
+  })
+
+  engine.start()
+
+  return {
+    fetch,
+    store,
+    queue,
+    async notify(owner, event, data) {
+      if (allowed && !allowed.has(event)) {
+        throw new ResthooksError('unknown_event', `unknown event ${event}`)
+      }
+      return engine.notify(owner, event, data)
+    },
+    results: () => engine.results(),
+    close(closeOptions) {
+      closing ??= (async () => {
+        await engine.close(closeOptions)
+        await queue.close?.()
+        await store.close?.()
+      })()
+      return closing
+    },
+  }
+}
+
+/** The entries whose value is not `undefined` (for `exactOptionalPropertyTypes`). */
+function defined<T extends object>(object: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(
+    Object.entries(object).filter(([, value]) => value !== undefined),
+  ) as { [K in keyof T]?: Exclude<T[K], undefined> }
+}

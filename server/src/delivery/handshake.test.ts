@@ -1,0 +1,138 @@
+import { generateSecret } from '@rh/protocol'
+import { Webhook } from 'standardwebhooks'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ResthooksError } from '../errors'
+import { memoryQueue } from '../queue/memory-queue'
+import { createDeliveryEngine } from './create-delivery-engine'
+import { fakeStore } from './test-kit/fake-store'
+import { manualClock } from './test-kit/manual-clock'
+import { type Receiver, startReceiver } from './test-kit/receiver'
+import type { DeliveryEngineOptions } from './types'
+
+const secret = generateSecret()
+const cleanups: Array<() => Promise<unknown>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
+  const started = await startReceiver(...args)
+  cleanups.push(() => started.close())
+  return started
+}
+
+const echo = (transform: (challenge: string) => unknown = (c) => ({ challenge: c })) =>
+  receiver((_, response, received) => {
+    const { data } = JSON.parse(received.body) as { data: { challenge: string } }
+    response.writeHead(200, { 'content-type': 'application/json' })
+    response.end(JSON.stringify(transform(data.challenge)))
+  })
+
+function engineFor(options: Partial<DeliveryEngineOptions> = {}) {
+  const clock = manualClock(Date.now())
+  const engine = createDeliveryEngine({
+    store: fakeStore(),
+    queue: memoryQueue(),
+    clock,
+    signing: { secret },
+    allowPrivateTargets: true,
+    ...options,
+  })
+  cleanups.push(() => engine.close({ graceMs: 0 }))
+  return { engine, clock }
+}
+
+async function failure(promise: Promise<unknown>): Promise<ResthooksError> {
+  const error = await promise.then(
+    () => new Error('the handshake succeeded'),
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(ResthooksError)
+  return error as ResthooksError
+}
+
+describe('handshake', () => {
+  it('succeeds when the target echoes the challenge of a signed rh.handshake', async () => {
+    const target = await echo()
+    const { engine } = engineFor()
+    await engine.handshake({ target_url: target.url, events: ['post.created'], secret: null })
+    const [request] = target.requests
+    const body = JSON.parse(request?.body ?? '')
+    expect(body).toMatchObject({ type: 'rh.handshake', data: { events: ['post.created'] } })
+    expect(body.data.challenge).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(request?.headers['webhook-id']).toMatch(/^msg_/)
+    expect(new Webhook(secret).verify(request?.body ?? '', request?.headers ?? {})).toBeTruthy()
+  })
+
+  it('signs with the subscription secret when it has one', async () => {
+    const own = generateSecret()
+    const target = await echo()
+    const { engine } = engineFor()
+    await engine.handshake({ target_url: target.url, events: ['a'], secret: own })
+    const [request] = target.requests
+    expect(new Webhook(own).verify(request?.body ?? '', request?.headers ?? {})).toBeTruthy()
+  })
+
+  it('fails when the target answers another challenge', async () => {
+    const target = await echo(() => ({ challenge: 'nope' }))
+    const { engine } = engineFor()
+    const error = await failure(
+      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+    )
+    expect(error.code).toBe('handshake_failed')
+    expect(error.message).toMatch(/did not echo/)
+  })
+
+  it('fails when the target answers with something that is not JSON', async () => {
+    const target = await receiver((_, response) => {
+      response.writeHead(200).end('ok')
+    })
+    const { engine } = engineFor()
+    const error = await failure(
+      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+    )
+    expect(error.message).toMatch(/without a JSON body/)
+  })
+
+  it('fails on a non-2xx status, a redirect included', async () => {
+    const target = await receiver((_, response) => {
+      response.writeHead(302, { location: 'http://127.0.0.1:1/' }).end()
+    })
+    const { engine } = engineFor()
+    const error = await failure(
+      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+    )
+    expect(error.message).toMatch(/status 302/)
+  })
+
+  it('fails when the target does not answer within the deadline', async () => {
+    const target = await receiver(() => {})
+    const { engine, clock } = engineFor({ timeout: 2000 })
+    const pending = failure(
+      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+    )
+    await target.request(1)
+    await clock.advance(2000)
+    expect((await pending).message).toMatch(/within 2000 ms/)
+  })
+
+  it('fails when nothing listens', async () => {
+    const gone = await startReceiver()
+    await gone.close()
+    const { engine } = engineFor()
+    const error = await failure(
+      engine.handshake({ target_url: gone.url, events: ['a'], secret: null }),
+    )
+    expect(error.message).toMatch(/connection refused/)
+  })
+
+  it('refuses a private target before connecting to it', async () => {
+    const target = await echo()
+    const { engine } = engineFor({ allowPrivateTargets: false })
+    const error = await failure(
+      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+    )
+    expect(error.code).toBe('target_refused')
+    expect(target.requests).toHaveLength(0)
+  })
+})

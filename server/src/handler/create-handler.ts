@@ -1,0 +1,92 @@
+import { SubscriptionIdSchema } from '@rh/protocol'
+import * as v from 'valibot'
+import { ResthooksError } from '../errors'
+import { matchRoute } from './match-route'
+import { problemResponse } from './problem-response'
+import { readJson } from './read-json'
+import {
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listAttempts,
+  listSubscriptions,
+  type RouteContext,
+  updateSubscription,
+} from './subscription-routes'
+
+/** Identifies the owner of an API request, or `null` to refuse it with `401`. */
+export type Authenticate = (request: Request) => string | null | Promise<string | null>
+
+/** What {@link createHandler} needs. */
+export interface HandlerContext extends RouteContext {
+  authenticate: Authenticate
+  maxBodyBytes: number
+  /** Told about every fault answered `500 internal`. */
+  onError: (error: unknown, request: Request) => void
+  /** `true` once closed: every request is answered `503 unavailable`. */
+  closed(): boolean
+}
+
+/**
+ * The subscription API as a fetch handler: routes by the path's trailing segments (any mount
+ * prefix), `404` for other paths, `405` with `Allow` for other methods, `401` without an owner,
+ * then the route. Every error is rendered by {@link problemResponse}; client input never causes
+ * a `5xx`.
+ *
+ * @example
+ * const handle = createHandler(context)
+ * const response = await handle(new Request('http://localhost/hooks/subscriptions'))
+ */
+export function createHandler(context: HandlerContext): (request: Request) => Promise<Response> {
+  return async (request) => {
+    try {
+      return await handle(context, request)
+    } catch (error) {
+      if (!(error instanceof ResthooksError) || error.status >= 500) {
+        context.onError(error, request)
+      }
+      return problemResponse(error)
+    }
+  }
+}
+
+async function handle(context: HandlerContext, request: Request): Promise<Response> {
+  const url = new URL(request.url)
+  const route = matchRoute(url.pathname)
+  if (!route) throw new ResthooksError('not_found', 'no such route')
+  if (!route.allow.includes(request.method)) {
+    return problemResponse(
+      new ResthooksError('method_not_allowed', `${request.method} is not allowed here`),
+      { allow: route.allow.join(', ') },
+    )
+  }
+  if (context.closed()) throw new ResthooksError('unavailable', 'the server is shutting down')
+  const owner = await context.authenticate(request)
+  if (typeof owner !== 'string' || owner === '') {
+    throw new ResthooksError('unauthorized', 'the request does not identify an owner')
+  }
+  const id = route.id ?? ''
+  // An id that is not one this server issues names no subscription: no store sees it.
+  if (route.id !== undefined && !v.is(SubscriptionIdSchema, id)) {
+    throw new ResthooksError('not_found', 'no such subscription')
+  }
+  const body = () => readJson(request, context.maxBodyBytes)
+  switch (route.name) {
+    case 'subscriptions':
+      return request.method === 'POST'
+        ? createSubscription(context, owner, await body(), false)
+        : listSubscriptions(context, owner, url)
+    case 'legacy-subscribe':
+      return createSubscription(context, owner, await body(), true)
+    case 'subscription':
+      if (request.method === 'GET') return getSubscription(context, owner, id)
+      if (request.method === 'PATCH') {
+        return updateSubscription(context, owner, id, await body())
+      }
+      return deleteSubscription(context, owner, id)
+    case 'legacy-unsubscribe':
+      return deleteSubscription(context, owner, id)
+    case 'attempts':
+      return listAttempts(context, owner, id, url)
+  }
+}

@@ -1,0 +1,231 @@
+import {
+  type Attempt,
+  CreateSubscriptionSchema,
+  DEFAULT_PAGE_LIMIT,
+  LegacySubscribeSchema,
+  ListAttemptsQuerySchema,
+  ListSubscriptionsQuerySchema,
+  type Subscription,
+  UpdateSubscriptionSchema,
+} from '@rh/protocol'
+import type { Clock } from '../clock'
+import type { DeliveryEngine } from '../delivery/types'
+import { ResthooksError } from '../errors'
+import { newId } from '../ids'
+import type { AttemptRecord, DeliveryQueue } from '../queue/delivery-queue'
+import type {
+  StoredSubscription,
+  SubscriptionPatch,
+  SubscriptionStore,
+} from '../store/subscription-store'
+import { decodeCursor, encodeCursor } from './page-cursor'
+import { parseInput } from './parse-input'
+
+/** A key made for a new subscription: what is stored, and what the subscriber is shown once. */
+export interface NewKey {
+  secret: string
+  /** The `whsec_` secret itself, or the `whpk_` public key of a `whsk_` signing key. */
+  shown: string
+}
+
+/** What the routes need from `createResthooks`. */
+export interface RouteContext {
+  store: SubscriptionStore
+  queue: DeliveryQueue
+  clock: Clock
+  engine: Pick<DeliveryEngine, 'guardTarget' | 'handshake' | 'cancel'>
+  /** A per-subscription key, or `null` when the server signs with its own keys. */
+  newKey(): Promise<NewKey | null>
+  /** The event allow-list, or `null` for any event. */
+  events: ReadonlySet<string> | null
+  handshake: boolean
+}
+
+const notFound = () => new ResthooksError('not_found', 'no such subscription')
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
+
+/** The wire form: what the store keeps minus what only the server sees. */
+function toWire(stored: StoredSubscription): Subscription {
+  const { id, events, target_url, status, metadata, created_at, updated_at } = stored
+  return { id, events, target_url, status, metadata, created_at, updated_at }
+}
+
+function toWireAttempt(record: AttemptRecord): Attempt {
+  const { subscription_id: _, owner: __, ...attempt } = record
+  return attempt
+}
+
+function checkEvents(
+  context: RouteContext,
+  events: readonly string[],
+  pathOf: (index: number) => string,
+) {
+  const allowed = context.events
+  if (!allowed) return
+  const errors = events.flatMap((event, i) =>
+    allowed.has(event) ? [] : [{ path: pathOf(i), message: `unknown event ${event}` }],
+  )
+  if (errors.length > 0) {
+    throw new ResthooksError('unknown_event', errors.map((e) => e.message).join(', '), { errors })
+  }
+}
+
+/**
+ * `POST {base}/subscriptions` and the alias `POST {base}/subscribe`: validate, guard the
+ * target, make a key, run the handshake, and only then store. `201` with `Location`.
+ */
+export async function createSubscription(
+  context: RouteContext,
+  owner: string,
+  body: unknown,
+  legacy: boolean,
+): Promise<Response> {
+  const input = legacy
+    ? (() => {
+        const { event, target_url } = parseInput(LegacySubscribeSchema, body, 'invalid_request')
+        return { target_url, events: [event], metadata: undefined, secret: undefined }
+      })()
+    : parseInput(CreateSubscriptionSchema, body, 'invalid_request')
+  const events = [...new Set(input.events)]
+  checkEvents(context, input.events, (i) => (legacy ? 'event' : `events.${i}`))
+  await context.engine.guardTarget(input.target_url)
+  const made = input.secret === undefined ? await context.newKey() : null
+  const secret = input.secret ?? made?.secret ?? null
+  if (context.handshake) {
+    await context.engine.handshake({ target_url: input.target_url, events, secret })
+  }
+  const now = context.clock.now()
+  const at = new Date(now).toISOString()
+  const stored: StoredSubscription = {
+    id: newId('sub', now),
+    owner,
+    events,
+    target_url: input.target_url,
+    status: 'active',
+    metadata: input.metadata ?? {},
+    secret,
+    consecutive_failures: 0,
+    created_at: at,
+    updated_at: at,
+  }
+  await context.store.create(stored)
+  // Relative, so it resolves right under whatever prefix the client used (`/hooks/subscribe`
+  // and `/hooks/subscriptions` both give `/hooks/subscriptions/{id}`).
+  const location = `subscriptions/${stored.id}`
+  return json({ ...toWire(stored), ...(made ? { secret: made.shown } : {}) }, 201, { location })
+}
+
+/** `GET {base}/subscriptions?event=&cursor=&limit=`: newest first. */
+export async function listSubscriptions(
+  context: RouteContext,
+  owner: string,
+  url: URL,
+): Promise<Response> {
+  const query = parseInput(ListSubscriptionsQuerySchema, queryOf(url), 'invalid_query')
+  const scope = query.event ?? ''
+  const page = await context.store.list(owner, {
+    event: query.event,
+    cursor: decodeCursor(query.cursor, scope),
+    limit: query.limit ?? DEFAULT_PAGE_LIMIT,
+  })
+  return json({ data: page.items.map(toWire), next_cursor: encodeCursor(page.nextCursor, scope) })
+}
+
+/** `GET {base}/subscriptions/{id}`. */
+export async function getSubscription(
+  context: RouteContext,
+  owner: string,
+  id: string,
+): Promise<Response> {
+  const stored = await context.store.get(owner, id)
+  if (!stored) throw notFound()
+  return json(toWire(stored))
+}
+
+/**
+ * `PATCH {base}/subscriptions/{id}`: a new target is guarded; a new target or new events are
+ * confirmed by a handshake before anything changes; `active` re-enables and resets failures.
+ */
+export async function updateSubscription(
+  context: RouteContext,
+  owner: string,
+  id: string,
+  body: unknown,
+): Promise<Response> {
+  const input = parseInput(UpdateSubscriptionSchema, body, 'invalid_request')
+  const current = await context.store.get(owner, id)
+  if (!current) throw notFound()
+  const events = input.events && [...new Set(input.events)]
+  if (input.events) checkEvents(context, input.events, (i) => `events.${i}`)
+  const targetChanged = input.target_url !== undefined && input.target_url !== current.target_url
+  const eventsChanged = events !== undefined && !sameList(events, current.events)
+  if (targetChanged) await context.engine.guardTarget(input.target_url as string)
+  if (context.handshake && (targetChanged || eventsChanged)) {
+    await context.engine.handshake({
+      target_url: input.target_url ?? current.target_url,
+      events: events ?? current.events,
+      secret: current.secret,
+    })
+  }
+  const patch: SubscriptionPatch = { updated_at: new Date(context.clock.now()).toISOString() }
+  if (input.target_url !== undefined) patch.target_url = input.target_url
+  if (events !== undefined) patch.events = events
+  if (input.metadata !== undefined) patch.metadata = input.metadata
+  if (input.status !== undefined) {
+    patch.status = input.status
+    if (input.status === 'active' && current.status !== 'active') patch.consecutive_failures = 0
+  }
+  const updated = await context.store.update(owner, id, patch)
+  if (!updated) throw notFound()
+  return json(toWire(updated))
+}
+
+/** `DELETE {base}/subscriptions/{id}` and `DELETE {base}/unsubscribe/{id}`: `204`. */
+export async function deleteSubscription(
+  context: RouteContext,
+  owner: string,
+  id: string,
+): Promise<Response> {
+  if (!(await context.store.delete(owner, id))) throw notFound()
+  await context.engine.cancel(id)
+  return new Response(null, { status: 204 })
+}
+
+/** `GET {base}/subscriptions/{id}/attempts?cursor=&limit=`: newest first. */
+export async function listAttempts(
+  context: RouteContext,
+  owner: string,
+  id: string,
+  url: URL,
+): Promise<Response> {
+  const query = parseInput(ListAttemptsQuerySchema, queryOf(url), 'invalid_query')
+  if (!(await context.store.get(owner, id))) throw notFound()
+  const page = await context.queue.listAttempts(owner, id, {
+    cursor: decodeCursor(query.cursor, id),
+    limit: query.limit ?? DEFAULT_PAGE_LIMIT,
+  })
+  return json({ data: page.items.map(toWireAttempt), next_cursor: encodeCursor(page.nextCursor, id) })
+}
+
+/** The query as an object; a parameter given twice is invalid rather than silently one of them. */
+function queryOf(url: URL): Record<string, string> {
+  const query = new Map<string, string>()
+  for (const [name, value] of url.searchParams) {
+    if (query.has(name)) {
+      throw new ResthooksError('invalid_query', `${name} is given more than once`, {
+        errors: [{ path: name, message: `${name} is given more than once` }],
+      })
+    }
+    query.set(name, value)
+  }
+  return Object.fromEntries(query)
+}
+
+function sameList(a: readonly string[], b: readonly string[]) {
+  return a.length === b.length && a.every((item, i) => item === b[i])
+}

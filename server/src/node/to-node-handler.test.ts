@@ -1,0 +1,195 @@
+import { once } from 'node:events'
+import { createServer, type IncomingMessage, request as httpRequest, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createResthooks } from '../create-resthooks'
+import { bearerOwner } from '../test-kit/api'
+import { startHookReceiver } from '../test-kit/hook-receiver'
+import { type FetchHandler, toNodeHandler } from './to-node-handler'
+
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function serve(app: FetchHandler): Promise<string> {
+  const server: Server = createServer(toNodeHandler(app))
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  cleanups.push(() => {
+    server.closeAllConnections?.()
+    return new Promise((resolve) => server.close(resolve))
+  })
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+function rhServer(options: { maxBodyBytes?: number } = {}) {
+  const rh = createResthooks({
+    authenticate: bearerOwner,
+    allowPrivateTargets: true,
+    onError: () => {},
+    ...options,
+  })
+  cleanups.push(() => rh.close({ graceMs: 0 }))
+  return rh
+}
+
+const alice = { authorization: 'Bearer alice', 'content-type': 'application/json' }
+
+describe('toNodeHandler', () => {
+  it('serves the subscription API over a real socket', async () => {
+    const receiver = await startHookReceiver()
+    cleanups.push(() => receiver.close())
+    const base = `${await serve(rhServer())}/hooks`
+    const created = await fetch(`${base}/subscriptions`, {
+      method: 'POST',
+      headers: alice,
+      body: JSON.stringify({ target_url: receiver.url, events: ['post.created'] }),
+    })
+    expect(created.status).toBe(201)
+    const { id } = (await created.json()) as { id: string }
+    const read = await fetch(`${base}/subscriptions/${id}`, { headers: alice })
+    expect(read.status).toBe(200)
+    expect(read.headers.get('content-type')).toBe('application/json')
+    expect(((await read.json()) as { id: string }).id).toBe(id)
+    const missing = await fetch(`${base}/subscriptions/${id}`, {
+      headers: { authorization: 'Bearer bob' },
+    })
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('content-type')).toBe('application/problem+json')
+  })
+
+  it('passes the method, path, query and every header value through', async () => {
+    let seen: Request | undefined
+    const base = await serve({
+      fetch(request) {
+        seen = request
+        return new Response('ok', { headers: { 'set-cookie': 'a=1' } })
+      },
+    })
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = httpRequest(`${base}/x/y?z=1&z=2`, {
+        method: 'DELETE',
+        headers: { 'x-many': ['1', '2'], authorization: 'Bearer a' },
+      })
+      request.on('response', resolve).on('error', reject).end()
+    })
+    response.resume()
+    expect(seen?.method).toBe('DELETE')
+    expect(seen?.url).toBe(`${base}/x/y?z=1&z=2`)
+    expect(seen?.headers.get('x-many')).toBe('1, 2')
+    expect(seen?.headers.get('authorization')).toBe('Bearer a')
+    expect(response.headers['set-cookie']).toEqual(['a=1'])
+  })
+
+  it('streams the request body to the handler', async () => {
+    const base = await serve({
+      async fetch(request) {
+        return new Response(String((await request.arrayBuffer()).byteLength))
+      },
+    })
+    const body = new Uint8Array(1_000_000).fill(97)
+    const response = await fetch(base, { method: 'POST', body })
+    expect(await response.text()).toBe('1000000')
+  })
+
+  it('answers 413 to a chunked upload past the limit without reading it all', async () => {
+    const base = await serve(rhServer({ maxBodyBytes: 64 * 1024 }))
+    let written = 0
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${base}/hooks/subscriptions`, {
+        method: 'POST',
+        headers: { ...alice, 'transfer-encoding': 'chunked' },
+      })
+      request.on('response', (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+      })
+      request.on('error', reject)
+      const chunk = Buffer.alloc(16 * 1024, 120)
+      const write = () => {
+        // 64 MB at most: far more than the server may read.
+        while (written < 64 * 1024 * 1024) {
+          written += chunk.length
+          if (!request.write(chunk)) return void request.once('drain', write)
+        }
+        request.end()
+      }
+      write()
+    })
+    expect(status).toBe(413)
+    expect(written).toBeLessThan(64 * 1024 * 1024)
+  })
+
+  it('answers 413 at once when Content-Length announces too much', async () => {
+    const base = await serve(rhServer({ maxBodyBytes: 1024 }))
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${base}/hooks/subscriptions`, {
+        method: 'POST',
+        headers: { ...alice, 'content-length': String(10 * 1024 * 1024) },
+      })
+      request.on('response', (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+      })
+      request.on('error', reject)
+      request.write('{')
+    })
+    expect(status).toBe(413)
+  })
+
+  it('writes a response only as fast as the socket takes it', async () => {
+    let pulls = 0
+    const app: FetchHandler = {
+      fetch: () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            pull(controller) {
+              pulls++
+              controller.enqueue(new Uint8Array(1024))
+              if (pulls === 100) controller.close()
+            },
+          }),
+        ),
+    }
+    const writes: Array<() => void> = []
+    let drainListeners = 0
+    const request = Object.assign(Readable.from([]), {
+      headers: {},
+      url: '/',
+      method: 'GET',
+      complete: true,
+      socket: {},
+    })
+    const { EventEmitter } = await import('node:events')
+    const response = Object.assign(new EventEmitter(), {
+      statusCode: 200,
+      writableFinished: false,
+      setHeader() {},
+      write(_chunk: Uint8Array) {
+        writes.push(() => {})
+        return false
+      },
+      end() {
+        this.writableFinished = true
+      },
+      destroy() {},
+    })
+    response.on('newListener', (name) => {
+      if (name === 'drain') drainListeners++
+    })
+    const done = toNodeHandler(app)(request as never, response as never)
+    // Each write reports a full buffer: the next chunk is read only after a drain.
+    for (let i = 1; i <= 100; i++) {
+      await new Promise((resolve) => setImmediate(resolve))
+      while (drainListeners < i) await new Promise((resolve) => setImmediate(resolve))
+      expect(writes).toHaveLength(i)
+      expect(pulls).toBeLessThanOrEqual(i + 2)
+      response.emit('drain')
+    }
+    await done
+    expect(response.writableFinished).toBe(true)
+    expect(writes).toHaveLength(100)
+  })
+})
