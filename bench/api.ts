@@ -1,7 +1,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { createResthooks, type Resthooks } from '@rh/server'
+import { createResthooks } from '@rh/server'
+import { toNodeHandler } from '@rh/server/node'
 import { compare, type Figure } from './figure'
 import { BENCH_EVENT, BENCH_OWNER, benchPayload } from './payload'
 import { repoRoot, runNode } from './run-node'
@@ -56,9 +57,12 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     handshake: false,
     allowPrivateTargets: true,
   })
-  const rhServer = await listen(await nodeHandler(rh))
-  const bareServer = await listen(bareHandler())
+  const servers: { close(): Promise<void> }[] = []
   try {
+    const rhServer = await listen(toNodeHandler(rh))
+    servers.push(rhServer)
+    const bareServer = await listen(bareHandler())
+    servers.push(bareServer)
     const body = JSON.stringify({ target_url: TARGET, events: [BENCH_EVENT] })
     const post = { method: 'POST', body, status: 201 }
     const rhId = await createOne(rhServer.url, body)
@@ -91,15 +95,9 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       ],
     }
   } finally {
-    await Promise.all([rhServer.close(), bareServer.close()])
+    await Promise.all(servers.map((server) => server.close()))
     await rh.close({ graceMs: 0 })
   }
-}
-
-/** `toNodeHandler(rh)` from `@rh/server/node`. */
-async function nodeHandler(rh: Resthooks): Promise<RequestListener> {
-  const { toNodeHandler } = await import('@rh/server/node')
-  return toNodeHandler(rh)
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { BenchPayload } from './payload'
+import { runtimeInfo } from './runtime'
 import { type Throughput, timeLoop } from './throughput'
 
 /** What every baseline loop sends, and how. */
@@ -58,4 +59,15 @@ export async function fetchBaseline(options: BaselineOptions): Promise<Throughpu
     await response.arrayBuffer()
     if (response.status !== 204) throw new Error(`receiver answered ${response.status}`)
   })
+}
+
+/**
+ * The baseline of this runtime: {@link undiciBaseline} on Node, {@link fetchBaseline} on Bun and
+ * Deno (their `undici` is a shim over their fetch).
+ *
+ * @example
+ * const figure = await runtimeBaseline()({ urls, requests: 500, inFlight: 64, payload })
+ */
+export function runtimeBaseline(): (options: BaselineOptions) => Promise<Throughput> {
+  return runtimeInfo().runtime === 'node' ? undiciBaseline : fetchBaseline
 }

@@ -37,7 +37,12 @@ export interface DeliveryBenchResult {
 }
 
 /** The goal per storage, as a ratio to the baseline (PostgreSQL: reported, no goal). */
-const goals: Record<StorageKind, number | null> = { memory: 0.8, sqlite: 0.5, postgres: null }
+const goals: Record<StorageKind, number | null> = {
+  memory: 0.8,
+  sqlite: 0.5,
+  'sqlite-normal': null,
+  postgres: null,
+}
 
 /**
  * Delivery throughput: rh's `notify` (one subscription, one notification per delivery, signed
@@ -58,8 +63,7 @@ export async function runDeliveryBench(
   const payload = await benchPayload(options.bodyBytes ?? 300)
   const receiver = await startReceiver()
   const warmUp = Math.min(1000, Math.max(50, Math.floor(requests / 10)))
-  const onNode = runtimeInfo().runtime === 'node'
-  const loops = onNode ? [undiciBaseline, fetchBaseline] : [fetchBaseline]
+  const loops = runtimeInfo().runtime === 'node' ? [undiciBaseline, fetchBaseline] : [fetchBaseline]
   try {
     const base = { urls: [receiver.url], inFlight, payload }
     for (const loop of loops) await loop({ ...base, requests: warmUp })

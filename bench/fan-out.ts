@@ -1,4 +1,4 @@
-import { undiciBaseline } from './baselines'
+import { runtimeBaseline } from './baselines'
 import { compare, type Figure } from './figure'
 import { benchPayload } from './payload'
 import { createRhSystem } from './rh-system'
@@ -26,7 +26,7 @@ export interface FanOutBenchResult {
   subscriptions: number
   hosts: number
   inFlight: number
-  /** undici `request` loop sending as many requests, round-robin over the same hosts. */
+  /** The runtime's baseline loop sending as many requests, round-robin over the same hosts. */
   baseline: Throughput
   /** From `notify` (which matches and queues every delivery) to the last delivery result. */
   rh: Throughput
@@ -52,8 +52,9 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
   const rh = createRhSystem(storage, { secret: payload.secret, global: inFlight, perHost })
   try {
     await rh.subscribe(receiver.urls, subscriptions)
+    const baselineLoop = runtimeBaseline()
     const loop = (requests: number) =>
-      undiciBaseline({ urls: receiver.urls, requests, inFlight, payload, connections: perHost })
+      baselineLoop({ urls: receiver.urls, requests, inFlight, payload, connections: perHost })
     const fanOut = async () => {
       await receiver.reset()
       const settled = rh.settled(subscriptions)

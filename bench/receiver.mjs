@@ -6,7 +6,8 @@
  *
  * It listens on 127.0.0.1, port 0 (one or more ports, for fan-out across hosts), and prints one
  * JSON line `{"ports":[...]}` once listening. `GET /__stats` answers
- * `{ requests, bytes, signed }` (counted over every port, the stats request itself excluded);
+ * `{ requests, bytes, signed, connections }` (over every port, the stats request itself
+ * excluded; `connections` counts the sockets opened);
  * `POST /__reset` zeroes them. It exits when its stdin closes, so it never outlives the bench.
  */
 import { createServer } from 'node:http'
@@ -17,12 +18,13 @@ const portCount = Math.max(1, Number(portsFlag?.slice('--ports='.length) ?? 1) |
 let requests = 0
 let bytes = 0
 let signed = 0
+let connections = 0
 
 /** @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response */
 function handle(request, response) {
   if (request.url === '/__stats') {
     request.resume()
-    const body = JSON.stringify({ requests, bytes, signed })
+    const body = JSON.stringify({ requests, bytes, signed, connections })
     response.writeHead(200, { 'content-type': 'application/json' }).end(body)
     return
   }
@@ -31,6 +33,7 @@ function handle(request, response) {
     requests = 0
     bytes = 0
     signed = 0
+    connections = 0
     response.writeHead(204).end()
     return
   }
@@ -51,6 +54,7 @@ const servers = Array.from({ length: portCount }, () => {
   // Benchmarks open hundreds of keep-alive sockets; never let the default limits close them.
   server.maxRequestsPerSocket = 0
   server.headersTimeout = 60_000
+  server.on('connection', () => connections++)
   return server
 })
 

@@ -33,7 +33,7 @@ export interface BenchSizes {
 export const fullSizes: BenchSizes = {
   deliveries: 20_000,
   rounds: 3,
-  storages: ['memory', 'sqlite', 'postgres'],
+  storages: ['memory', 'sqlite', 'sqlite-normal', 'postgres'],
   fanOut: 10_000,
   apiSeconds: 5,
   memoryJobs: 100_000,

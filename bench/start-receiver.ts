@@ -8,6 +8,8 @@ export interface ReceiverStats {
   bytes: number
   /** Requests that carried a `webhook-signature` header. */
   signed: number
+  /** Connections opened (keep-alive reuses them). */
+  connections: number
 }
 
 /** A running `bench/receiver.mjs`. */

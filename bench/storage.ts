@@ -6,8 +6,12 @@ import { memoryQueue } from '../server/src/queue/memory-queue'
 import { memoryStore } from '../server/src/store/memory-store'
 import type { SubscriptionStore } from '../server/src/store/subscription-store'
 
-/** Where a benchmark keeps subscriptions and pending deliveries. */
-export type StorageKind = 'memory' | 'sqlite' | 'postgres'
+/**
+ * Where a benchmark keeps subscriptions and pending deliveries. `sqlite` syncs every commit
+ * (`synchronous = full`, the default: an accepted notification survives a power loss);
+ * `sqlite-normal` survives a process crash only, and shows what the syncs cost.
+ */
+export type StorageKind = 'memory' | 'sqlite' | 'sqlite-normal' | 'postgres'
 
 /** A store and a queue, and how to throw them away. */
 export interface BenchStorage {
@@ -24,8 +28,7 @@ export const postgresUrl =
 
 /**
  * A fresh, empty storage of the given kind: the memory store and queue; SQLite in a temporary
- * file (WAL, `synchronous = full`: every notify is durable, as in production); PostgreSQL in a
- * new schema of the test database, dropped afterwards.
+ * file (WAL); PostgreSQL in a new schema of the test database, dropped afterwards.
  *
  * @example
  * const storage = await openStorage('sqlite')
@@ -35,10 +38,11 @@ export async function openStorage(kind: StorageKind): Promise<BenchStorage> {
   if (kind === 'memory') {
     return { kind, store: memoryStore(), queue: memoryQueue(), dispose: async () => {} }
   }
-  if (kind === 'sqlite') {
+  if (kind === 'sqlite' || kind === 'sqlite-normal') {
     const { sqlite } = await import('../server/src/sqlite/index')
     const dir = mkdtempSync(join(tmpdir(), 'rh-bench-'))
-    const db = sqlite({ path: join(dir, 'rh.db') })
+    const synchronous = kind === 'sqlite' ? 'full' : 'normal'
+    const db = sqlite({ path: join(dir, 'rh.db'), synchronous })
     return {
       kind,
       store: db.store,

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import type { Received } from './receiver'
-import { exited, lineReader, signalChild, spawnTs } from './spawn-ts'
+import { lineReader, signalChild, spawnTs } from './spawn-ts'
 
 /** The child server script of the crash tests. */
 export const crashChild = 'test/fixtures/crash-child.ts'

@@ -8,7 +8,7 @@ const schedule = [20, 60, 180]
 const servers: { close(): Promise<void> }[] = []
 
 async function serve(options: Parameters<typeof createToyServer>[0]) {
-  const toy = createToyServer({ retrySchedule: schedule, ...options })
+  const toy = createToyServer({ retrySchedule: schedule, disableAfter: 2, ...options })
   const served = await serveFetch(toy.fetch)
   servers.push(served)
   return served.origin
@@ -27,6 +27,7 @@ async function suiteOptions(
     auth: 'Bearer one',
     auth2: 'Bearer two',
     retrySchedule: schedule,
+    disableAfter: 2,
     timeoutMs,
     settleMs: 100,
   }
@@ -60,6 +61,7 @@ describe('the go-resthooks profile against the same server', () => {
       ...crudCases.map((c) => c.id),
       'signing.chosen-secret',
       'security.body-limit',
+      'handshake.on-update',
     ])
   })
 })
@@ -75,6 +77,8 @@ describe('the server suite against a deliberately broken server', () => {
       [
         'core.retry',
         'core.retry-limit',
+        'core.auto-disable',
+        'crud.attempts',
         'signing.stable-id',
         'signing.fresh-timestamp',
         'security.redirect',

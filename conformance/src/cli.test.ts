@@ -28,7 +28,8 @@ async function run(argv: string[]) {
 
 async function toy(broken: Breakage[] = []) {
   const served = await serveFetch(
-    createToyServer({ retrySchedule: [20, 60, 180], handshake: true, broken }).fetch,
+    createToyServer({ retrySchedule: [20, 60, 180], disableAfter: 2, handshake: true, broken })
+      .fetch,
   )
   closers.push(served.close)
   return [
@@ -41,6 +42,8 @@ async function toy(broken: Breakage[] = []) {
     '0.02,0.06,0.18',
     '--timeout',
     '1',
+    '--disable-after',
+    '2',
   ]
 }
 
@@ -54,9 +57,9 @@ describe('rh-conformance', () => {
   it('runs the server suite, reports progress, and ends with the summary line', async () => {
     const result = await run([...(await toy()), '--level', 'core'])
     expect(result.status).toBe(0)
-    expect(result.lastLine).toBe('7 passed, 0 failed')
+    expect(result.lastLine).toBe('10 passed, 0 failed')
     expect(result.stdout).toContain('pass  core.retry  retries a delivery')
-    expect(result.stderr).toContain('[1/7] core.subscribe: creates a subscription')
+    expect(result.stderr).toContain('[1/10] core.subscribe: creates a subscription')
   })
 
   it('adds the skipped count to the summary line when a case is skipped', async () => {
@@ -95,6 +98,7 @@ describe('rh-conformance', () => {
     [['server', '--url', 'u', '--trigger', 't', '--level', 'core,fast'], 'unknown level fast'],
     [['server', '--url', 'u', '--trigger', 't', '--profile', 'svix'], '--profile is rh or'],
     [['server', '--url', 'u', '--trigger', 't', '--retry-schedule', '1,x'], 'takes seconds'],
+    [['server', '--url', 'u', '--trigger', 't', '--disable-after', '0'], 'takes a whole number'],
     [['receiver', '--url', 'u'], '--secret is required'],
     [['client', '--url', 'u'], 'unknown command client'],
     [['server', '--colour'], "Unknown option '--colour'"],

@@ -30,6 +30,8 @@ server options
   --level core,crud,...      levels to run: ${levels.join(',')} (default all)
   --secret whsec_...         signing secret, when the server returns none per subscription
   --retry-schedule 5,15,45   seconds the server waits before each retry (default 5,15,45)
+  --disable-after <n>        the server's threshold of failed deliveries before it disables a
+                             subscription (the auto-disable case is skipped without it)
   --timeout <s>              how long a delivery may take besides retry delays (default 10)
   --case <id>                run only this case (repeatable)
 
@@ -56,6 +58,7 @@ const options = {
   secret: { type: 'string' },
   'retry-schedule': { type: 'string' },
   timeout: { type: 'string' },
+  'disable-after': { type: 'string' },
   case: { type: 'string', multiple: true },
   event: { type: 'string' },
   'skip-handshake': { type: 'boolean' },
@@ -139,6 +142,13 @@ export async function main(
           .map((delay) => seconds(delay, '--retry-schedule'))
       }
       if (values.timeout) suite.timeoutMs = seconds(values.timeout, '--timeout')
+      if (values['disable-after']) {
+        const threshold = Number(values['disable-after'])
+        if (!Number.isInteger(threshold) || threshold < 1) {
+          usageError(`--disable-after takes a whole number, not ${values['disable-after']}`)
+        }
+        suite.disableAfter = threshold
+      }
       report = await runServerSuite(suite)
     } else if (command === 'receiver') {
       if (!values.secret) usageError('--secret is required')

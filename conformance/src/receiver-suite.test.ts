@@ -1,4 +1,5 @@
 import { createReceiver } from '@rh/client'
+import { toNodeHandler } from '@rh/client/node'
 import { generateSecret, problemType, safeVerify } from '@rh/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { serveFetch } from './fixtures/serve-fetch'
@@ -7,8 +8,9 @@ import { receiverCases, runReceiverSuite } from './index'
 const secret = generateSecret()
 const servers: { close(): Promise<void> }[] = []
 
+/** On Node through @rh/client/node's adapter; natively on Bun and Deno. */
 async function serve(handler: (request: Request) => Promise<Response>) {
-  const served = await serveFetch(handler)
+  const served = await serveFetch(handler, toNodeHandler)
   servers.push(served)
   return `${served.origin}/webhooks`
 }

@@ -2,6 +2,7 @@ import { generateSecret, verify } from '@rh/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createResthooks, type Resthooks, type ResthooksOptions } from './create-resthooks'
 import type { DeliveryResult } from './delivery/types'
+import { ResthooksError } from './errors'
 import { api, bearerOwner } from './test-kit/api'
 import { agree, type HookReceiver, startHookReceiver } from './test-kit/hook-receiver'
 
@@ -63,9 +64,9 @@ describe('createResthooks: create', () => {
       secret: expect.stringMatching(/^whsec_/),
     })
     expect(created.json.created_at).toBe(created.json.updated_at)
-    expect(new URL(created.headers.get('location') ?? '', 'http://rh.test/hooks/subscriptions').href).toBe(
-      `http://rh.test/hooks/subscriptions/${created.json.id}`,
-    )
+    expect(
+      new URL(created.headers.get('location') ?? '', 'http://rh.test/hooks/subscriptions').href,
+    ).toBe(`http://rh.test/hooks/subscriptions/${created.json.id}`)
     expect(target.received).toHaveLength(1)
     const { secret: _, ...resource } = created.json
     expect((await api(rh, 'GET', `/subscriptions/${created.json.id}`)).json).toEqual(resource)
@@ -351,7 +352,11 @@ describe('createResthooks: list', () => {
 
 describe('createResthooks: one subscription', () => {
   async function created(rh: Resthooks, owner = 'alice') {
-    const result = await subscribe(rh, { target_url: 'http://127.0.0.1:9/x', events: ['a.b'] }, owner)
+    const result = await subscribe(
+      rh,
+      { target_url: 'http://127.0.0.1:9/x', events: ['a.b'] },
+      owner,
+    )
     return result.json.id as string
   }
 
@@ -388,7 +393,11 @@ describe('createResthooks: one subscription', () => {
       body: { status: 'paused', metadata: { b: '2' } },
     })
     expect(updated.status).toBe(200)
-    expect(updated.json).toMatchObject({ status: 'paused', metadata: { b: '2' }, target_url: target })
+    expect(updated.json).toMatchObject({
+      status: 'paused',
+      metadata: { b: '2' },
+      target_url: target,
+    })
     expect(updated.json.created_at).toBe(first.json.created_at)
   })
 
@@ -500,7 +509,10 @@ describe('createResthooks: one subscription', () => {
       body: { event: 'a.b', target_url: target.url },
     })
     expect(created.status).toBe(201)
-    expect(created.json).toMatchObject({ events: ['a.b'], secret: expect.stringMatching(/^whsec_/) })
+    expect(created.json).toMatchObject({
+      events: ['a.b'],
+      secret: expect.stringMatching(/^whsec_/),
+    })
     expect(
       new URL(created.headers.get('location') ?? '', 'http://rh.test/hooks/subscribe').pathname,
     ).toBe(`/hooks/subscriptions/${created.json.id}`)
@@ -527,7 +539,13 @@ describe('createResthooks: routing', () => {
 
   it('answers 404 problem+json for an unknown path', async () => {
     const rh = setup()
-    for (const path of ['/', '/subscriptions/', '/subscription', '/unsubscribe', '/subscriptions/x/y']) {
+    for (const path of [
+      '/',
+      '/subscriptions/',
+      '/subscription',
+      '/unsubscribe',
+      '/subscriptions/x/y',
+    ]) {
       const missing = await api(rh, 'GET', path)
       expect(missing.status, path).toBe(404)
       expect(missing.headers.get('content-type')).toBe('application/problem+json')
@@ -569,6 +587,17 @@ describe('createResthooks: routing', () => {
     expect(failed.json.code).toBe('internal')
     expect(failed.text).not.toContain('hunter2')
     expect(errors).toHaveLength(1)
+  })
+
+  it('lets authenticate refuse with a problem of its own', async () => {
+    const rh = setup({
+      authenticate: () => {
+        throw new ResthooksError('rate_limited', 'slow down')
+      },
+    })
+    const refused = await api(rh, 'GET', '/subscriptions')
+    expect(refused.status).toBe(429)
+    expect(refused.json).toMatchObject({ code: 'rate_limited', detail: 'slow down' })
   })
 
   it('answers 503 once closed', async () => {

@@ -43,7 +43,7 @@ export interface ResthooksOptions<Events extends object = Record<string, unknown
   /** Where pending deliveries and the attempt log live. Default `memoryQueue()`. */
   queue?: DeliveryQueue
   /** The events subscribers may name; others are `422 unknown_event`. Default: any. */
-  events?: readonly EventName<Events>[]
+  events?: readonly NoInfer<EventName<Events>>[]
   /**
    * How deliveries are signed: `{ secret }` (`whsec_` or `whsk_`, several during a rotation)
    * or `{ perSubscription: 'v1' | 'v1a' }`, a key per subscription shown once at creation.
@@ -201,7 +201,7 @@ export function createResthooks<Events extends object = Record<string, unknown>>
 
 /** The entries whose value is not `undefined` (for `exactOptionalPropertyTypes`). */
 function defined<T extends object>(object: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(
-    Object.entries(object).filter(([, value]) => value !== undefined),
-  ) as { [K in keyof T]?: Exclude<T[K], undefined> }
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>
+  }
 }

@@ -30,6 +30,8 @@ export interface ServerContext {
   timeoutMs: number
   /** How long to wait to be sure something does not arrive, in ms. */
   settleMs: number
+  /** The server's threshold of consecutive failed deliveries before it disables, when known. */
+  disableAfter: number | undefined
   /** How far a timestamp may be from this machine's clock, in ms. */
   clockSkewMs: number
   /** A fresh event name, unique to this run. */

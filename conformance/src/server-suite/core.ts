@@ -1,6 +1,6 @@
 import { NotificationSchema, SubscriptionSchema } from '@rh/protocol'
 import * as v from 'valibot'
-import { check, fail, show } from '../assert'
+import { check, fail, show, skip } from '../assert'
 import { describeResult } from '../http'
 import {
   deliveryWait,
@@ -118,6 +118,28 @@ export const coreCases: ServerCase[] = [
     },
   },
   {
+    id: 'core.fan-out',
+    level,
+    title: 'sends a notification to every subscriber with the same webhook-id and body bytes',
+    async run(context, scope) {
+      const [a, b] = [context.receivers.create(), context.receivers.create()]
+      const event = context.event()
+      await subscribe(context, scope, a, [event])
+      await subscribe(context, scope, b, [event])
+      await notify(context, event, { case: 'core.fan-out' })
+      const [first] = await a.waitForDeliveries(1, deliveryWait(context))
+      const [second] = await b.waitForDeliveries(1, deliveryWait(context))
+      if (!first || !second) return
+      const seen = (d: typeof first) => ({ id: d.headers['webhook-id'], body: d.body })
+      check(
+        jsonEqual(seen(first), seen(second)),
+        'the subscribers got different messages',
+        show(seen(first)),
+        show(seen(second)),
+      )
+    },
+  },
+  {
     id: 'core.unsubscribe',
     level,
     title: 'stops delivering to a subscription once it is unsubscribed',
@@ -224,6 +246,73 @@ export const coreCases: ServerCase[] = [
         control,
         1,
         'a target that answered 410 still gets deliveries',
+      )
+    },
+  },
+  {
+    id: 'core.unsubscribe-cancels-retries',
+    level,
+    title: 'drops the pending retries of a subscription once it is unsubscribed',
+    async run(context, scope) {
+      const receiver = context.receivers.create({ reply: () => ({ status: 500 }) })
+      const event = context.event()
+      const { id } = await subscribe(context, scope, receiver, [event])
+      await notify(context, event, { case: 'core.unsubscribe-cancels-retries' })
+      await receiver.waitForDeliveries(1, deliveryWait(context))
+      await context.api.unsubscribe(id)
+      await pause((context.retrySchedule[0] ?? 0) * 1.5 + context.settleMs)
+      check(
+        receiver.deliveries.length === 1,
+        'a retry was sent after unsubscribe',
+        '1 attempt',
+        `${receiver.deliveries.length}`,
+      )
+    },
+  },
+  {
+    id: 'core.auto-disable',
+    level,
+    title: 'disables a subscription after its threshold of consecutive failed deliveries',
+    async run(context, scope) {
+      const threshold = context.disableAfter
+      if (threshold === undefined) skip("needs the server's threshold (--disable-after)")
+      const receiver = context.receivers.create({ reply: () => ({ status: 500 }) })
+      const control = context.receivers.create()
+      const event = context.event()
+      const { id } = await subscribe(context, scope, receiver, [event])
+      for (let n = 0; n < threshold; n++)
+        await notify(context, event, { case: 'core.auto-disable', n })
+      const attempts = threshold * (context.retrySchedule.length + 1)
+      await receiver.waitForDeliveries(
+        attempts,
+        deliveryWait(context, context.retrySchedule.length),
+      )
+      if (context.profile === 'rh') {
+        let last = ''
+        const disabled = await eventually(async () => {
+          const result = await context.api.get(id)
+          last = describeResult(result)
+          return (result.json as { status?: unknown } | undefined)?.status === 'disabled'
+        }, context.timeoutMs)
+        check(disabled, 'the subscription was not disabled', 'status: disabled', last)
+      }
+      await subscribe(context, scope, control, [event])
+      await notify(context, event, { case: 'core.auto-disable', n: threshold })
+      await expectNoMoreDeliveries(
+        context,
+        receiver,
+        attempts,
+        control,
+        1,
+        'a disabled subscription still gets deliveries',
+      )
+      if (context.profile !== 'rh') return
+      const enabled = await context.api.update(id, { status: 'active' })
+      check(
+        (enabled.json as { status?: unknown } | undefined)?.status === 'active',
+        'the owner cannot re-enable it',
+        '200 with status: active',
+        describeResult(enabled),
       )
     },
   },

@@ -150,6 +150,37 @@ export const crudCases: ServerCase[] = [
     },
   },
   {
+    id: 'crud.content-type',
+    level,
+    title: 'refuses a body that is not application/json with 415 problem+json',
+    async run(context) {
+      rhOnly(context)
+      const receiver = context.receivers.create()
+      const result = await context.api.send('POST', '/subscriptions', {
+        body: JSON.stringify({ target_url: receiver.url, events: [context.event()] }),
+        headers: { 'content-type': 'text/plain' },
+      })
+      expectProblem(context, result, 415, 'unsupported_media_type', 'a text/plain body')
+    },
+  },
+  {
+    id: 'crud.method-not-allowed',
+    level,
+    title: 'answers 405 problem+json with an Allow header to a method a route does not serve',
+    async run(context) {
+      rhOnly(context)
+      const result = await context.api.send('PUT', '/subscriptions', { body: {} })
+      expectProblem(context, result, 405, 'method_not_allowed', 'PUT /subscriptions')
+      const allow = result.headers.get('allow') ?? ''
+      check(
+        /\bGET\b/.test(allow) && /\bPOST\b/.test(allow),
+        'the 405 does not say which methods are allowed',
+        'Allow: GET, POST',
+        `Allow: ${allow}`,
+      )
+    },
+  },
+  {
     id: 'crud.get',
     level,
     title: 'returns a subscription by id, as it was created',

@@ -1,9 +1,10 @@
-import { HandshakeSchema, safeVerify, WebhookHeadersSchema } from '@rh/protocol'
+import { type Handshake, HandshakeSchema, safeVerify, WebhookHeadersSchema } from '@rh/protocol'
 import * as v from 'valibot'
-import { check, fail, show } from '../assert'
-import type { HandshakeMode } from '../receivers'
+import { check, fail, show, skip } from '../assert'
+import type { HandshakeMode, ReceiverBehaviour } from '../receivers'
 import {
   expectProblem,
+  expectStatus,
   idOf,
   jsonEqual,
   type ServerCase,
@@ -106,5 +107,38 @@ export const handshakeCases: ServerCase[] = [
     level,
     title: 'refuses with 422 a target that answers the handshake with 500',
     run: (context, scope) => expectRefused(context, scope, 'error'),
+  },
+  {
+    id: 'handshake.on-update',
+    level,
+    title:
+      'runs the handshake again when a patch changes the events, and refuses it with 422 if it fails',
+    async run(context, scope) {
+      if (context.profile !== 'rh') skip(`the ${context.profile} profile has no update`)
+      const behaviour: ReceiverBehaviour = { handshake: 'echo' }
+      const receiver = context.receivers.create(behaviour)
+      const { id } = await subscribe(context, scope, receiver, [context.event()])
+      const events = [context.event()]
+      const agreed = await context.api.update(id, { events })
+      expectStatus(agreed, [200], 'a patch of the events the target agrees to')
+      const second = receiver.handshakes[1]
+      const named = second && (JSON.parse(second.body) as Handshake).data?.events
+      check(
+        jsonEqual(named, events),
+        'no new handshake for the new events',
+        `a second handshake naming ${show(events)}`,
+        `${receiver.handshakes.length} handshakes, the last naming ${show(named)}`,
+      )
+      behaviour.handshake = 'wrong-challenge'
+      const refused = await context.api.update(id, { events: [context.event()] })
+      expectProblem(context, refused, 422, 'handshake_failed', 'a patch the target refuses')
+      const kept = await context.api.get(id)
+      check(
+        jsonEqual((kept.json as { events?: unknown } | undefined)?.events, events),
+        'the refused patch was applied',
+        `events ${show(events)}`,
+        show(kept.json),
+      )
+    },
   },
 ]

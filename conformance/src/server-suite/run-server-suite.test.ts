@@ -33,7 +33,9 @@ let options: ServerSuiteOptions
 
 beforeAll(async () => {
   // The suite's receivers listen on 127.0.0.1: this instance must deliver there.
-  const origin = await serve(createResthooks({ authenticate, retry, allowPrivateTargets: true }))
+  const origin = await serve(
+    createResthooks({ authenticate, retry, disableAfter: 2, allowPrivateTargets: true }),
+  )
   // And this one, with the SSRF guard on, is what the SSRF cases subscribe to.
   const strict = await serve(createResthooks({ authenticate, retry }))
   options = {
@@ -44,6 +46,7 @@ beforeAll(async () => {
     auth: 'Bearer one',
     auth2: 'Bearer two',
     retrySchedule: [20, 60, 180],
+    disableAfter: 2,
     timeoutMs: 5_000,
   }
 })
@@ -95,6 +98,7 @@ describe('the server suite against @rh/server over a real socket', () => {
       ['handshake.wrong-challenge', 'failed'],
       ['handshake.no-challenge', 'failed'],
       ['handshake.error-status', 'failed'],
+      ['handshake.on-update', 'failed'],
     ])
   })
 })

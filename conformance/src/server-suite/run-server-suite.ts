@@ -43,6 +43,11 @@ export interface ServerSuiteOptions {
   secret?: string
   /** The delays before each retry the server uses, in ms; 5000, 15000, 45000 by default. */
   retrySchedule?: readonly number[]
+  /**
+   * The server's threshold of consecutive failed deliveries before it disables a subscription
+   * (10 by default in rh); the auto-disable case is skipped without it.
+   */
+  disableAfter?: number
   /** How long a delivery may take, on top of the retry delays, in ms (10 000). */
   timeoutMs?: number
   /** How long to wait to be sure something does not arrive, in ms (300). */
@@ -116,6 +121,7 @@ export async function runServerSuite(options: ServerSuiteOptions): Promise<Suite
     owner: options.owner,
     secret: options.secret,
     retrySchedule: options.retrySchedule ?? defaultSchedule,
+    disableAfter: options.disableAfter,
     timeoutMs: options.timeoutMs ?? 10_000,
     settleMs: options.settleMs ?? 300,
     clockSkewMs: options.clockSkewMs ?? 30_000,

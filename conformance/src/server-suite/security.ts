@@ -29,10 +29,18 @@ export const refusedTargets: readonly { label: string; url: string; what: string
   { label: 'ipv6-loopback', url: 'http://[::1]:{port}/', what: 'IPv6 loopback' },
   { label: 'ipv4-mapped', url: 'http://[::ffff:127.0.0.1]:{port}/', what: 'IPv4-mapped IPv6' },
   { label: 'unspecified', url: 'http://0.0.0.0:{port}/', what: 'the unspecified address' },
+  { label: 'loopback-hex-short', url: 'http://0x7f.1:{port}/', what: 'loopback, hex short form' },
+  { label: 'nat64-loopback', url: 'http://[64:ff9b::7f00:1]/', what: 'NAT64 embedding loopback' },
+  { label: '6to4-loopback', url: 'http://[2002:7f00:1::]/', what: '6to4 embedding loopback' },
   { label: 'private-10', url: 'http://10.0.0.1/', what: 'private 10/8' },
   { label: 'private-172', url: 'http://172.16.0.1/', what: 'private 172.16/12' },
   { label: 'private-192', url: 'http://192.168.0.1/', what: 'private 192.168/16' },
+  { label: 'shared-100-64', url: 'http://100.64.0.1/', what: 'shared address space 100.64/10' },
+  { label: 'benchmarking', url: 'http://198.18.0.1/', what: 'benchmarking 198.18/15' },
+  { label: 'multicast', url: 'http://224.0.0.1/', what: 'multicast' },
+  { label: 'broadcast', url: 'http://255.255.255.255/', what: 'broadcast' },
   { label: 'ipv6-ula', url: 'http://[fd00::1]/', what: 'IPv6 unique local' },
+  { label: 'ipv6-multicast', url: 'http://[ff02::1]/', what: 'IPv6 multicast' },
   { label: 'ipv6-link-local', url: 'http://[fe80::1]/', what: 'IPv6 link-local' },
   {
     label: 'metadata',
@@ -175,7 +183,7 @@ export const securityCases: ServerCase[] = [
   {
     id: 'security.owner-isolation',
     level,
-    title: "hides one owner's subscriptions from another: 404 to get, update, delete, not listed",
+    title: "hides one owner's subscriptions from another: 404 to every request, not listed",
     async run(context, scope) {
       const other = context.api2
       if (!other) skip('needs a second credential (--auth2)')
@@ -186,6 +194,8 @@ export const securityCases: ServerCase[] = [
         expectStatus(await other.get(id), [404], "GET of another owner's subscription")
         const patch = await other.update(id, { status: 'paused' })
         expectStatus(patch, [404], "PATCH of another owner's subscription")
+        const attempts = await other.send('GET', `/subscriptions/${id}/attempts`)
+        expectStatus(attempts, [404], "the attempt log of another owner's subscription")
         const listed = await other.list({ event })
         expectStatus(listed, [200], 'list as the other owner')
         check(

@@ -11,8 +11,8 @@ describe('jsonLogger', () => {
     log.info('start', { port: 8080 })
     log.error('delivery', { error: new TypeError('boom') })
     expect(lines).toEqual([
-      '{"time":"1970-01-01T00:00:00.000Z","level":"info","event":"start","port":8080}\n',
-      '{"time":"1970-01-01T00:00:00.000Z","level":"error","event":"delivery","error":{"name":"TypeError","message":"boom"}}\n',
+      '{"time":"1970-01-01T00:00:00.000Z","level":"info","msg":"start","port":8080}\n',
+      '{"time":"1970-01-01T00:00:00.000Z","level":"error","msg":"delivery","error":{"name":"TypeError","message":"boom"}}\n',
     ])
   })
 })

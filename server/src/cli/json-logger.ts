@@ -3,18 +3,18 @@ export type LogFields = Record<string, unknown>
 
 /** Writes one JSON object per line. */
 export interface JsonLogger {
-  info(event: string, fields?: LogFields): void
-  warn(event: string, fields?: LogFields): void
-  error(event: string, fields?: LogFields): void
+  info(msg: string, fields?: LogFields): void
+  warn(msg: string, fields?: LogFields): void
+  error(msg: string, fields?: LogFields): void
 }
 
 /**
- * A logger that writes one JSON line per event (`{"time","level","event",...}`), for log
+ * A logger that writes one JSON line per event (`{"time","level","msg",...}`), for log
  * shippers. `write` and `now` are injected so tests read the lines.
  *
  * @example
  * const log = jsonLogger()
- * log.info('start', { port: 8080 }) // {"time":"...","level":"info","event":"start","port":8080}
+ * log.info('start', { port: 8080 }) // {"time":"...","level":"info","msg":"start","port":8080}
  */
 export function jsonLogger(
   write: (line: string) => void = (line) => process.stdout.write(line),
@@ -22,9 +22,9 @@ export function jsonLogger(
 ): JsonLogger {
   const log =
     (level: string) =>
-    (event: string, fields: LogFields = {}) => {
+    (msg: string, fields: LogFields = {}) => {
       write(
-        `${JSON.stringify({ time: new Date(now()).toISOString(), level, event, ...fields }, replacer)}\n`,
+        `${JSON.stringify({ time: new Date(now()).toISOString(), level, msg, ...fields }, replacer)}\n`,
       )
     }
   return { info: log('info'), warn: log('warn'), error: log('error') }

@@ -1,6 +1,7 @@
 import { EventNameSchema, MAX_REQUEST_BODY_BYTES } from '@rh/protocol'
 import * as v from 'valibot'
 import { ResthooksError } from '../errors'
+import { problemResponse } from '../handler/problem-response'
 
 /** The body of `POST /events`. `owner` may be left out: it is the API key's owner. */
 export const PublishBodySchema = v.strictObject({
@@ -73,12 +74,4 @@ async function readJson(request: Request): Promise<unknown> {
   } catch (cause) {
     throw new ResthooksError('malformed_json', 'the body is not valid JSON', { cause })
   }
-}
-
-/** The RFC 9457 response of an error. */
-export function problemResponse(error: ResthooksError): Response {
-  return new Response(JSON.stringify(error.toProblem()), {
-    status: error.status,
-    headers: { 'content-type': 'application/problem+json' },
-  })
 }

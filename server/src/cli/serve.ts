@@ -2,11 +2,12 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createResthooks } from '../create-resthooks'
 import { ResthooksError } from '../errors'
+import { problemResponse } from '../handler/problem-response'
 import { toNodeHandler } from '../node/to-node-handler'
 import { apiKeyAuthenticator } from './api-keys'
 import { type JsonLogger, jsonLogger } from './json-logger'
 import { openStorage } from './open-storage'
-import { problemResponse, publishHandler } from './publish-handler'
+import { publishHandler } from './publish-handler'
 import type { ServeConfig } from './serve-config'
 
 /** A running `rh serve`. */
@@ -121,7 +122,5 @@ export async function serve(
 }
 
 function notAllowed(allow: string) {
-  const response = problemResponse(new ResthooksError('method_not_allowed', `use ${allow}`))
-  response.headers.set('allow', allow)
-  return response
+  return problemResponse(new ResthooksError('method_not_allowed', `use ${allow}`), { allow })
 }

@@ -209,7 +209,10 @@ export async function listAttempts(
     cursor: decodeCursor(query.cursor, id),
     limit: query.limit ?? DEFAULT_PAGE_LIMIT,
   })
-  return json({ data: page.items.map(toWireAttempt), next_cursor: encodeCursor(page.nextCursor, id) })
+  return json({
+    data: page.items.map(toWireAttempt),
+    next_cursor: encodeCursor(page.nextCursor, id),
+  })
 }
 
 /** The query as an object; a parameter given twice is invalid rather than silently one of them. */

@@ -55,7 +55,7 @@ function toRequest(request: IncomingMessage, signal: AbortSignal): Request {
   const method = request.method ?? 'GET'
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal }
   if (method !== 'GET' && method !== 'HEAD') {
-    init.body = bodyOf(request)
+    init.body = bodyOf(request) as BodyInit
     init.duplex = 'half'
   }
   return new Request(url, init)
@@ -136,7 +136,10 @@ async function writeResponse(answer: Response, request: IncomingMessage, respons
       if (done) break
       if (!response.write(value)) {
         const drained = new Promise<void>((resolve) => response.once('drain', resolve))
-        if ((await Promise.race([drained.then(() => 'drain'), closed.then(() => 'closed')])) === 'closed') {
+        if (
+          (await Promise.race([drained.then(() => 'drain'), closed.then(() => 'closed')])) ===
+          'closed'
+        ) {
           await reader.cancel()
           return
         }

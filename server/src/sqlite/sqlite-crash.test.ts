@@ -14,13 +14,14 @@ describe('sqlite crash safety', () => {
     const args = ['--sqlite', join(dir, 'crash.db'), '--target', receiver.url]
     try {
       const first = await startCrashChild(args)
-      first.burst(0, 300)
+      // An endless burst in practice: the kill always lands with notifications in flight.
+      first.burst(0, 5000)
       // Kill it while it is both accepting and delivering.
       await first.acceptedAtLeast(100)
       await receiver.waitFor((r) => r.deliveries.length > 0)
       expect(await first.kill('SIGKILL')).toBe('SIGKILL')
       const accepted = [...first.accepted]
-      expect(accepted.length).toBeLessThan(300)
+      expect(accepted.length).toBeLessThan(5000)
 
       // The restarted server runs after the dead one's leases ran out: its clock is ahead.
       const second = await startCrashChild([...args, '--clock-offset', '61000'])

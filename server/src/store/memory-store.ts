@@ -33,15 +33,32 @@ interface OwnerIndex {
 export function memoryStore(): SubscriptionStore {
   const rows = new Map<string, StoredSubscription>()
   const owners = new Map<string, OwnerIndex>()
-  /** One string per event name, shared by every row and index that names it. */
-  const names = new Map<string, string>()
+  // Rows share what they have in common: one string per owner, one array per list of events,
+  // one object for empty metadata. Shared values are never changed: reads return copies.
+  const ownerNames = new Map<string, string>()
+  const eventLists = new Map<string, readonly string[]>()
 
-  const intern = (name: string) => {
-    const known = names.get(name)
+  const internOwner = (owner: string) => {
+    const known = ownerNames.get(owner)
     if (known !== undefined) return known
-    names.set(name, name)
-    return name
+    // Bounded: deleted rows leave their entries behind. Clearing only ends sharing, not rows.
+    if (ownerNames.size >= POOL_LIMIT) ownerNames.clear()
+    ownerNames.set(owner, owner)
+    return owner
   }
+
+  const internEvents = (events: readonly string[]) => {
+    const key = events.join('\n')
+    const known = eventLists.get(key)
+    if (known) return known as string[]
+    const list = Object.freeze([...events])
+    if (eventLists.size >= POOL_LIMIT) eventLists.clear()
+    eventLists.set(key, list)
+    return list as string[]
+  }
+
+  const internMetadata = (metadata: Record<string, string>) =>
+    Object.keys(metadata).length === 0 ? EMPTY_METADATA : { ...metadata }
 
   function index(row: StoredSubscription) {
     let owner = owners.get(row.owner)
@@ -81,7 +98,12 @@ export function memoryStore(): SubscriptionStore {
   return {
     async create(subscription) {
       if (rows.has(subscription.id)) throw new Error(`duplicate subscription id ${subscription.id}`)
-      const row = { ...copy(subscription), events: subscription.events.map(intern) }
+      const row: StoredSubscription = {
+        ...subscription,
+        owner: internOwner(subscription.owner),
+        events: internEvents(subscription.events),
+        metadata: internMetadata(subscription.metadata),
+      }
       rows.set(row.id, row)
       index(row)
     },
@@ -110,9 +132,9 @@ export function memoryStore(): SubscriptionStore {
       if (!row) return null
       const next: StoredSubscription = { ...row }
       if (patch.target_url !== undefined) next.target_url = patch.target_url
-      if (patch.events !== undefined) next.events = patch.events.map(intern)
+      if (patch.events !== undefined) next.events = internEvents(patch.events)
       if (patch.status !== undefined) next.status = patch.status
-      if (patch.metadata !== undefined) next.metadata = { ...patch.metadata }
+      if (patch.metadata !== undefined) next.metadata = internMetadata(patch.metadata)
       if (patch.consecutive_failures !== undefined) {
         next.consecutive_failures = patch.consecutive_failures
       }
@@ -147,10 +169,16 @@ export function memoryStore(): SubscriptionStore {
     async close() {
       rows.clear()
       owners.clear()
-      names.clear()
+      ownerNames.clear()
+      eventLists.clear()
     },
   }
 }
+
+/** Most distinct owners or event lists shared at once. */
+const POOL_LIMIT = 100_000
+
+const EMPTY_METADATA: Record<string, string> = Object.freeze({}) as Record<string, string>
 
 /** A copy the caller may change without changing the store. */
 function copy(row: StoredSubscription): StoredSubscription {

@@ -96,7 +96,7 @@ export function subscriptionStoreSuite(
       it('gives back every field it was given', async () => {
         const created = await create(alice, {
           events: ['post.created', 'post.deleted'],
-          metadata: { team: 'editorial', 'ключ': 'значение ✓' },
+          metadata: { team: 'editorial', ключ: 'значение ✓' },
           secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
           consecutive_failures: 2,
           status: 'paused',

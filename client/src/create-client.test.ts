@@ -127,7 +127,8 @@ describe('createClient against a real @rh/server', () => {
   it('walks every page with listAll', async () => {
     const client = clientFor('carol')
     const ids: string[] = []
-    for (let i = 0; i < 5; i++) ids.push((await client.subscribe('post.created', target, { secret })).id)
+    for (let i = 0; i < 5; i++)
+      ids.push((await client.subscribe('post.created', target, { secret })).id)
     const firstPage = await client.list({ limit: 2 })
     expect(firstPage.data).toHaveLength(2)
     expect(firstPage.next_cursor).not.toBeNull()
@@ -224,7 +225,11 @@ describe('createClient against a real @rh/server', () => {
     await once(closed, 'listening')
     const { port } = closed.address() as AddressInfo
     await new Promise((done) => closed.close(done))
-    const client = createClient({ baseUrl: `http://127.0.0.1:${port}/hooks`, retry: 1, retryDelay: 0 })
+    const client = createClient({
+      baseUrl: `http://127.0.0.1:${port}/hooks`,
+      retry: 1,
+      retryDelay: 0,
+    })
     const error = await failure(client.list())
     expect(error.code).toBe('network_error')
   })
