@@ -61,8 +61,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rh.close()
-  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))))
+  await Promise.all(servers.map(close))
 })
+
+// Keep-alive connections would hold close() open.
+function close(server: Server) {
+  return new Promise((done) => {
+    server.close(done)
+    server.closeAllConnections()
+  })
+}
 
 async function failure(promise: Promise<unknown>): Promise<RhClientError> {
   const error = await promise.then(
@@ -96,10 +104,17 @@ describe('createClient against a real @rh/server', () => {
     const received = nextCall<{ data: { id: string }; id: string }>((resolve) => {
       handlers = { 'post.created': (data, meta) => resolve({ data, id: meta.id }) }
     })
+    const results = rh.results()[Symbol.asyncIterator]()
     const receipt = await rh.notify('alice', 'post.created', { id: 'p1' })
     const { data, id } = await received
     expect(data).toEqual({ id: 'p1' })
     expect(id).toBe(receipt.message_id)
+    // The attempt is logged once the server has the receiver's answer.
+    for (;;) {
+      const { value } = await results.next()
+      if (value?.message_id === id && value.outcome === 'delivered') break
+    }
+    await results.return?.()
 
     const attempts = await client.attempts(subscription.id)
     expect(attempts.data.some((attempt) => attempt.message_id === id)).toBe(true)

@@ -89,7 +89,7 @@ describe('the server suite against a deliberately broken server', () => {
 
   it.each(cases)('fails exactly the cases a server that %s breaks', async (broken, expected) => {
     // A short timeout: the failing cases wait for deliveries that never come.
-    const report = await runServerSuite(await suiteOptions([broken], 500))
+    const report = await runServerSuite(await suiteOptions([broken], 1_500))
     const failed = report.results.filter((r) => r.status === 'failed').map((r) => r.id)
     expect(failed.sort()).toEqual([...expected].sort())
     expect(report.ok).toBe(false)

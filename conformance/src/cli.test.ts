@@ -41,7 +41,7 @@ async function toy(broken: Breakage[] = []) {
     '--retry-schedule',
     '0.02,0.06,0.18',
     '--timeout',
-    '1',
+    '2',
     '--disable-after',
     '2',
   ]

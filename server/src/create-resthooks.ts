@@ -68,6 +68,11 @@ export interface ResthooksOptions<Events extends object = Record<string, unknown
   concurrency?: { global?: number; perHost?: number }
   /** Deadline of one attempt, in ms. Default 10 000. */
   timeout?: number
+  /**
+   * How long a claimed delivery stays with this instance before another may take it over (this
+   * one died), in ms. Default `max(60 s, 3 x timeout)`.
+   */
+  leaseMs?: number
   /** Most bytes of a receiver's response read. Default 64 KiB. */
   maxResponseBytes?: number
   /** Largest API request body, in bytes; more is `413`. Default 64 KiB. */
@@ -142,6 +147,7 @@ export function createResthooks<Events extends object = Record<string, unknown>>
       disableAfter: options.disableAfter,
       concurrency: options.concurrency,
       timeout: options.timeout,
+      leaseMs: options.leaseMs,
       maxResponseBytes: options.maxResponseBytes,
       allowPrivateTargets: options.allowPrivateTargets,
       transport: options.transport,

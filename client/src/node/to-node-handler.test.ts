@@ -9,7 +9,16 @@ import { type NodeRequest, toNodeHandler } from './to-node-handler'
 const secret = generateSecret()
 const servers: Server[] = []
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((done) => server.close(done))))
+  // Keep-alive connections would hold close() open.
+  await Promise.all(
+    servers.splice(0).map(
+      (server) =>
+        new Promise((done) => {
+          server.close(done)
+          server.closeAllConnections()
+        }),
+    ),
+  )
 })
 
 async function serve(listener: RequestListener): Promise<string> {

@@ -1,4 +1,5 @@
 import { createResthooks, type Resthooks } from '@rh/server'
+import { toNodeHandler } from '@rh/server/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FetchHandler, type Served, serveFetch } from '../fixtures/serve-fetch'
 import { levels } from '../report'
@@ -24,7 +25,8 @@ async function serve(rh: Resthooks): Promise<string> {
     }
     return rh.fetch(request)
   }
-  const server = await serveFetch(handler)
+  // On Node through @rh/server/node's adapter; with Bun.serve and Deno.serve elsewhere.
+  const server = await serveFetch(handler, (fetch) => toNodeHandler({ fetch }))
   served.push(server)
   return server.origin
 }

@@ -8,7 +8,7 @@ import { type AttemptVerdict, classifyStatus } from './classify-response'
 import { deliveryHeaders } from './delivery-headers'
 import { handshake } from './handshake'
 import { describeNetworkError } from './network-error'
-import { newId } from './new-id'
+import { newId } from '../ids'
 import { createResultsStream } from './results-stream'
 import { defaultRetryPolicy } from './retry-policy'
 import { settleAttempt } from './settle-attempt'
@@ -68,7 +68,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const signers = createSigners(options.signing)
   const stream = createResultsStream<DeliveryResult>()
   // A lease outlives an attempt plus a wait in a host's line; then the job is claimable again.
-  const leaseMs = Math.max(60_000, 3 * timeout)
+  const leaseMs = options.leaseMs ?? Math.max(60_000, 3 * timeout)
   const settleContext = { store, queue, clock, policy, disableAfter }
 
   let running = false

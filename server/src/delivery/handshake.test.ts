@@ -5,7 +5,7 @@ import { ResthooksError } from '../errors'
 import { memoryQueue } from '../queue/memory-queue'
 import { createDeliveryEngine } from './create-delivery-engine'
 import { fakeStore } from './test-kit/fake-store'
-import { manualClock } from './test-kit/manual-clock'
+import { manualClock } from '../testing/manual-clock'
 import { type Receiver, startReceiver } from './test-kit/receiver'
 import type { DeliveryEngineOptions } from './types'
 

@@ -4,7 +4,7 @@ import { ResthooksError } from '../errors'
 import { encodeBase64Url } from './base64url'
 import { deliveryHeaders } from './delivery-headers'
 import { describeNetworkError } from './network-error'
-import { newId } from './new-id'
+import { newId } from '../ids'
 import type { Transport } from './transport'
 
 /** What {@link handshake} needs. */

@@ -3,7 +3,6 @@ export { createDeliveryEngine } from './create-delivery-engine'
 export { deliveryHeaders, USER_AGENT } from './delivery-headers'
 export { type HandshakeContext, handshake } from './handshake'
 export { describeNetworkError } from './network-error'
-export { newId } from './new-id'
 export { createResultsStream, type ResultsStream } from './results-stream'
 export {
   defaultRetryPolicy,

@@ -2,7 +2,7 @@ import type { Clock } from '../clock'
 import type { DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
 import type { StoredSubscription, SubscriptionStore } from '../store/subscription-store'
 import type { AttemptVerdict } from './classify-response'
-import { newId } from './new-id'
+import { newId } from '../ids'
 import { parseRetryAfter, type RetryPolicy, retryAfterStatuses, retryDelay } from './retry-policy'
 import type { DeliveryResult } from './types'
 

@@ -28,6 +28,11 @@ export interface DeliveryEngineOptions {
   disableAfter?: number
   /** Attempts in flight at once: in all (default 64) and per target host (default 8). */
   concurrency?: { global?: number; perHost?: number }
+  /**
+   * How long a claimed job stays with this worker, in ms, before another may claim it (the
+   * worker died). Default `max(60 s, 3 x timeout)`; keep it above `timeout`.
+   */
+  leaseMs?: number
   /** One deadline per attempt, in ms, covering connect, headers and reading the body. Default 10 s. */
   timeout?: number
   /** Stop reading a response body after this many bytes. Default 64 KiB. */
