@@ -1,10 +1,10 @@
 import type { Signer } from '@rh/protocol'
 import type { Clock } from '../clock'
 import { ResthooksError } from '../errors'
+import { newId } from '../ids'
 import { encodeBase64Url } from './base64url'
 import { deliveryHeaders } from './delivery-headers'
 import { describeNetworkError } from './network-error'
-import { newId } from '../ids'
 import type { Transport } from './transport'
 
 /** What {@link handshake} needs. */

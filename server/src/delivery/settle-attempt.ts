@@ -1,8 +1,8 @@
 import type { Clock } from '../clock'
+import { newId } from '../ids'
 import type { DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
 import type { StoredSubscription, SubscriptionStore } from '../store/subscription-store'
 import type { AttemptVerdict } from './classify-response'
-import { newId } from '../ids'
 import { parseRetryAfter, type RetryPolicy, retryAfterStatuses, retryDelay } from './retry-policy'
 import type { DeliveryResult } from './types'
 
