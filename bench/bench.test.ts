@@ -15,6 +15,7 @@ const throughputShape = {
   requests: expect.any(Number),
   ms: expect.any(Number),
   perSecond: expect.any(Number),
+  cpuMicros: expect.any(Number),
 }
 const expectRatios = (figures: Figure[]) => {
   for (const figure of figures) {

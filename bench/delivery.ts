@@ -5,7 +5,7 @@ import { createRhSystem } from './rh-system'
 import { runtimeInfo } from './runtime'
 import { type Receiver, startReceiver } from './start-receiver'
 import { openStorage, type StorageKind } from './storage'
-import { best, type Throughput, throughput } from './throughput'
+import { best, stopwatch, type Throughput } from './throughput'
 import { notifyMany, withDeadline } from './with-deadline'
 
 /** Options of {@link runDeliveryBench}. */
@@ -138,9 +138,9 @@ async function rhDelivery(
     }
     await burst(sizes.warmUp)
     await receiver.reset()
-    const start = performance.now()
+    const watch = stopwatch()
     const { delivered, other } = await burst(sizes.requests)
-    const ms = performance.now() - start
+    const figure = watch.stop(`rh (${kind})`, sizes.requests)
     const stats = await receiver.stats()
     if (other > 0 || stats.requests !== sizes.requests || stats.signed !== sizes.requests) {
       throw new Error(
@@ -150,7 +150,7 @@ async function rhDelivery(
     if (stats.bytes !== sizes.requests * payload.body.length) {
       throw new Error(`rh (${kind}): bodies are not ${payload.body.length} bytes`)
     }
-    return throughput(`rh (${kind})`, sizes.requests, ms)
+    return figure
   } finally {
     await rh.close()
     await storage.dispose()

@@ -4,7 +4,7 @@ import { benchPayload } from './payload'
 import { createRhSystem } from './rh-system'
 import { startReceiver } from './start-receiver'
 import { openStorage, type StorageKind } from './storage'
-import { best, type Throughput, throughput } from './throughput'
+import { best, stopwatch, type Throughput } from './throughput'
 import { withDeadline } from './with-deadline'
 
 /** Options of {@link runFanOutBench}. */
@@ -58,10 +58,10 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
     const fanOut = async () => {
       await receiver.reset()
       const settled = rh.settled(subscriptions)
-      const start = performance.now()
+      const watch = stopwatch()
       await rh.notify(payload.data)
       const { other } = await withDeadline(settled, 'fan-out', 60_000 + subscriptions * 10)
-      const figure = throughput('rh fan-out', subscriptions, performance.now() - start)
+      const figure = watch.stop('rh fan-out', subscriptions)
       const stats = await receiver.stats()
       if (other > 0 || stats.requests !== subscriptions) {
         throw new Error(`fan-out: receiver saw ${stats.requests} of ${subscriptions}`)

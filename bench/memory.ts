@@ -46,7 +46,7 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
   const store = toFigure(await probe('store', options.subscriptions ?? 1_000_000))
   const figure = (name: string, m: MemoryFigure): Figure => ({
     bench: 'memory',
-    name: `${name} (${m.count.toLocaleString('en-US')}; heap ${m.heapBytesPerItem} B)`,
+    name: `${name}: ${m.count.toLocaleString('en-US')}`,
     value: m.rssBytesPerItem,
     unit: 'rss bytes/item',
     baseline: null,
@@ -58,7 +58,10 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
     node: await nodeVersion(),
     queue,
     store,
-    figures: [figure('memory queue, pending retries', queue), figure('memory store, subs', store)],
+    figures: [
+      figure('memoryQueue, pending retries', queue),
+      figure('memoryStore, subscriptions', store),
+    ],
   }
 }
 

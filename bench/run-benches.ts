@@ -66,7 +66,7 @@ export interface RunBenchesOptions {
 
 const n = (value: number) => value.toLocaleString('en-US')
 const line = (t: Throughput) =>
-  `${t.name.padEnd(22)}${n(t.perSecond).padStart(10)} /s  (${n(t.requests)} in ${n(t.ms)} ms)`
+  `${t.name.padEnd(22)}${n(t.perSecond).padStart(10)} /s  (${n(t.requests)} in ${n(t.ms)} ms${t.cpuMicros === null ? '' : `, ${t.cpuMicros} µs CPU each`})`
 
 /**
  * Runs the chosen benchmarks one after the other and gathers their figures into a
