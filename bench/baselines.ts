@@ -6,7 +6,6 @@ import { type Throughput, timeLoop } from './throughput'
 export interface BaselineOptions {
   /** Target URLs, used round-robin (one per receiver port). */
   urls: string[]
-  requests: number
   inFlight: number
   payload: BenchPayload
   /** Keep-alive connections per origin. Default `inFlight` divided by the number of URLs. */
@@ -14,30 +13,45 @@ export interface BaselineOptions {
 }
 
 /**
+ * A plain HTTP client loop. Its connections outlive one `run`, as rh's do, so a warm-up run
+ * opens them and the measured run reuses them.
+ */
+export interface Baseline {
+  name: string
+  /** Sends `requests` requests, `inFlight` at once, and times them. */
+  run(requests: number): Promise<Throughput>
+  close(): Promise<void>
+}
+
+/**
  * The Node ceiling: a loop of undici's `request` through a keep-alive pool per origin, the same
  * headers and body as rh (signed once, not per request: the baseline does less work than rh).
  *
  * @example
- * const figure = await undiciBaseline({ urls: [url], requests: 500, inFlight: 64, payload })
+ * const baseline = await undiciBaseline({ urls: [url], inFlight: 64, payload })
+ * const figure = await baseline.run(20_000)
+ * await baseline.close()
  */
-export async function undiciBaseline(options: BaselineOptions): Promise<Throughput> {
+export async function undiciBaseline(options: BaselineOptions): Promise<Baseline> {
   const { Agent, request } = await import('undici')
   const connections = options.connections ?? Math.ceil(options.inFlight / options.urls.length)
-  const agent = new Agent({ connections, keepAliveTimeout: 10_000 })
+  const agent = new Agent({ connections, keepAliveTimeout: 60_000 })
   const { urls, payload } = options
-  try {
-    return await timeLoop('undici request', options.requests, options.inFlight, async (i) => {
-      const response = await request(urls[i % urls.length] as string, {
-        dispatcher: agent,
-        method: 'POST',
-        headers: payload.headers,
-        body: payload.body,
-      })
-      await response.body.dump()
-      if (response.statusCode !== 204) throw new Error(`receiver answered ${response.statusCode}`)
-    })
-  } finally {
-    await agent.close()
+  const name = 'undici request'
+  return {
+    name,
+    run: (requests) =>
+      timeLoop(name, requests, options.inFlight, async (i) => {
+        const response = await request(urls[i % urls.length] as string, {
+          dispatcher: agent,
+          method: 'POST',
+          headers: payload.headers,
+          body: payload.body,
+        })
+        await response.body.dump()
+        if (response.statusCode !== 204) throw new Error(`receiver answered ${response.statusCode}`)
+      }),
+    close: () => agent.close(),
   }
 }
 
@@ -46,19 +60,25 @@ export async function undiciBaseline(options: BaselineOptions): Promise<Throughp
  * Node (where it is undici's fetch, slower than `request`).
  *
  * @example
- * const figure = await fetchBaseline({ urls: [url], requests: 500, inFlight: 64, payload })
+ * const baseline = await fetchBaseline({ urls: [url], inFlight: 64, payload })
  */
-export async function fetchBaseline(options: BaselineOptions): Promise<Throughput> {
+export async function fetchBaseline(options: BaselineOptions): Promise<Baseline> {
   const { urls, payload } = options
-  return timeLoop('global fetch', options.requests, options.inFlight, async (i) => {
-    const response = await fetch(urls[i % urls.length] as string, {
-      method: 'POST',
-      headers: payload.headers,
-      body: payload.body,
-    })
-    await response.arrayBuffer()
-    if (response.status !== 204) throw new Error(`receiver answered ${response.status}`)
-  })
+  const name = 'global fetch'
+  return {
+    name,
+    run: (requests) =>
+      timeLoop(name, requests, options.inFlight, async (i) => {
+        const response = await fetch(urls[i % urls.length] as string, {
+          method: 'POST',
+          headers: payload.headers,
+          body: payload.body,
+        })
+        await response.arrayBuffer()
+        if (response.status !== 204) throw new Error(`receiver answered ${response.status}`)
+      }),
+    close: async () => {},
+  }
 }
 
 /**
@@ -66,8 +86,8 @@ export async function fetchBaseline(options: BaselineOptions): Promise<Throughpu
  * Deno (their `undici` is a shim over their fetch).
  *
  * @example
- * const figure = await runtimeBaseline()({ urls, requests: 500, inFlight: 64, payload })
+ * const baseline = await runtimeBaseline({ urls, inFlight: 64, payload })
  */
-export function runtimeBaseline(): (options: BaselineOptions) => Promise<Throughput> {
-  return runtimeInfo().runtime === 'node' ? undiciBaseline : fetchBaseline
+export function runtimeBaseline(options: BaselineOptions): Promise<Baseline> {
+  return runtimeInfo().runtime === 'node' ? undiciBaseline(options) : fetchBaseline(options)
 }

@@ -27,7 +27,7 @@ const expectRatios = (figures: Figure[]) => {
 
 describe('delivery bench', () => {
   it('delivers every request on each storage and compares it with the baseline', slow, async () => {
-    const result = await runDeliveryBench({ requests: 50, rounds: 1 })
+    const result = await runDeliveryBench({ requests: 50, rounds: 1, warmUp: 20 })
     expect(result.bodyBytes).toBe(300)
     expect(result.baseline).toMatchObject({ ...throughputShape, requests: 50 })
     expect(result.baseline.name).toBe(

@@ -1,4 +1,4 @@
-import { fetchBaseline, undiciBaseline } from './baselines'
+import { type Baseline, fetchBaseline, undiciBaseline } from './baselines'
 import { compare, type Figure } from './figure'
 import { type BenchPayload, benchPayload } from './payload'
 import { createRhSystem } from './rh-system'
@@ -20,6 +20,8 @@ export interface DeliveryBenchOptions {
   rounds?: number
   /** Envelope size in bytes. Default 300. */
   bodyBytes?: number
+  /** Unmeasured deliveries first, per case (JIT, connections). Default a tenth, 500..2000. */
+  warmUp?: number
 }
 
 /** What {@link runDeliveryBench} measured. */
@@ -62,16 +64,21 @@ export async function runDeliveryBench(
   const rounds = options.rounds ?? 3
   const payload = await benchPayload(options.bodyBytes ?? 300)
   const receiver = await startReceiver()
-  const warmUp = Math.min(1000, Math.max(50, Math.floor(requests / 10)))
-  const loops = runtimeInfo().runtime === 'node' ? [undiciBaseline, fetchBaseline] : [fetchBaseline]
+  const warmUp = options.warmUp ?? Math.min(2000, Math.max(500, Math.floor(requests / 10)))
+  const base = { urls: [receiver.url], inFlight, payload }
+  let loops: Baseline[] = []
   try {
-    const base = { urls: [receiver.url], inFlight, payload }
-    for (const loop of loops) await loop({ ...base, requests: warmUp })
+    loops = await Promise.all(
+      runtimeInfo().runtime === 'node'
+        ? [undiciBaseline(base), fetchBaseline(base)]
+        : [fetchBaseline(base)],
+    )
+    for (const loop of loops) await loop.run(warmUp)
     const measured: Throughput[][] = loops.map(() => [])
     const rh: Partial<Record<StorageKind, Throughput>> = {}
     for (let round = 0; round < rounds; round++) {
       for (const [i, loop] of loops.entries()) {
-        measured[i]?.push(await countedLoop(receiver, requests, () => loop({ ...base, requests })))
+        measured[i]?.push(await countedLoop(receiver, requests, () => loop.run(requests)))
       }
       for (const kind of storages) {
         const figure = await rhDelivery(kind, receiver, payload, { requests, inFlight, warmUp })
@@ -100,6 +107,7 @@ export async function runDeliveryBench(
     }
     return { requests, inFlight, bodyBytes: payload.body.length, baseline, references, rh, figures }
   } finally {
+    await Promise.all(loops.map((loop) => loop.close()))
     await receiver.close()
   }
 }

@@ -50,11 +50,17 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
   const receiver = await startReceiver({ ports: hosts })
   const storage = await openStorage(options.storage ?? 'memory')
   const rh = createRhSystem(storage, { secret: payload.secret, global: inFlight, perHost })
+  const closers: (() => Promise<void>)[] = []
   try {
     await rh.subscribe(receiver.urls, subscriptions)
-    const baselineLoop = runtimeBaseline()
-    const loop = (requests: number) =>
-      baselineLoop({ urls: receiver.urls, requests, inFlight, payload, connections: perHost })
+    const baselineLoop = await runtimeBaseline({
+      urls: receiver.urls,
+      inFlight,
+      payload,
+      connections: perHost,
+    })
+    closers.push(() => baselineLoop.close())
+    const loop = (requests: number) => baselineLoop.run(requests)
     const fanOut = async () => {
       await receiver.reset()
       const settled = rh.settled(subscriptions)
@@ -91,6 +97,7 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
     ]
     return { subscriptions, hosts, inFlight, baseline, rh: measured, figures }
   } finally {
+    for (const close of closers) await close()
     await rh.close()
     await storage.dispose()
     await receiver.close()

@@ -43,7 +43,7 @@ export const fullSizes: BenchSizes = {
 
 /** The sizes of `npm run bench -- --quick`. */
 export const quickSizes: BenchSizes = {
-  deliveries: 500,
+  deliveries: 2000,
   rounds: 1,
   storages: ['memory', 'sqlite', 'postgres'],
   fanOut: 1000,

@@ -1,5 +1,7 @@
 /** Crockford base32: no I, L, O, U, so ids read aloud and sort as text. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+const ALPHABET_CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0))
+const UNDERSCORE = 95
 const RANDOM_DIGITS = 16
 
 let lastTime = -1
@@ -28,11 +30,17 @@ export function newId(prefix: string, now: number = Date.now()): string {
   } else {
     increment()
   }
-  let time = ''
-  for (let t = lastTime, i = 0; i < 10; i++, t = Math.floor(t / 32)) time = ALPHABET[t % 32] + time
-  let random = ''
-  for (const digit of lastRandom) random += ALPHABET[digit]
-  return `${prefix}_${time}${random}`
+  // Built from char codes in one call: a flat string, not a rope of concatenations (a rope costs
+  // ~5x the memory per id, and a queue holds 100,000 of them).
+  const p = prefix.length + 1
+  const codes = new Array<number>(p + 26)
+  for (let i = 0; i < prefix.length; i++) codes[i] = prefix.charCodeAt(i)
+  codes[p - 1] = UNDERSCORE
+  for (let t = lastTime, i = 9; i >= 0; i--, t = Math.floor(t / 32)) {
+    codes[p + i] = ALPHABET_CODES[t % 32]!
+  }
+  for (let i = 0; i < RANDOM_DIGITS; i++) codes[p + 10 + i] = ALPHABET_CODES[lastRandom[i]!]!
+  return String.fromCharCode(...codes)
 }
 
 function increment() {

@@ -1,11 +1,5 @@
 import { ProtocolError } from './protocol-error'
 
-/**
- * A message id that cannot shift bytes between the id, the timestamp and the body in the signed
- * content `id.timestamp.body`: 1..256 printable ASCII characters, none of them `.`.
- */
-const ID = /^[\x21-\x2d\x2f-\x7e]{1,256}$/
-
 /** Unix seconds in canonical decimal: digits only, no sign, no leading zero, at most 12. */
 const TIMESTAMP = /^(?:0|[1-9][0-9]{0,11})$/
 
@@ -17,8 +11,21 @@ const isWellFormed = (text: string): boolean => {
   return native ? native.call(text) : !LONE_SURROGATE.test(text)
 }
 
-/** True when `id` can be a `webhook-id`. */
-export const isValidId = (id: string): boolean => ID.test(id)
+/**
+ * True when `id` can be a `webhook-id`: an id that cannot shift bytes between the id, the
+ * timestamp and the body in the signed content `id.timestamp.body`, so 1..256 printable ASCII
+ * characters (0x21..0x7e), none of them `.`. A loop rather than a regex: several times faster
+ * on JavaScriptCore (Bun), where it showed in delivery profiles.
+ */
+export function isValidId(id: string): boolean {
+  const length = id.length
+  if (length < 1 || length > 256) return false
+  for (let i = 0; i < length; i++) {
+    const code = id.charCodeAt(i)
+    if (code < 0x21 || code > 0x7e || code === 0x2e) return false
+  }
+  return true
+}
 
 /** True when `timestamp` is a canonical `webhook-timestamp`. */
 export const isValidTimestamp = (timestamp: string): boolean => TIMESTAMP.test(timestamp)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseServeConfig, UsageError } from './serve-config'
+import { parseServeConfig, serveUsage, UsageError } from './serve-config'
 
 const keys = ['--api-key', 'acme:k1']
 
@@ -13,6 +13,7 @@ describe('parseServeConfig', () => {
       secret: null,
       allowPrivateTargets: false,
       basePath: '',
+      retry: {},
     })
   })
 
@@ -25,6 +26,9 @@ describe('parseServeConfig', () => {
       RH_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       RH_ALLOW_PRIVATE_TARGETS: 'true',
       RH_BASE_PATH: '/hooks/',
+      RH_RETRIES: '5',
+      RH_RETRY_DELAY: '250',
+      RH_RETRY_FACTOR: '2.5',
     })
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -37,6 +41,7 @@ describe('parseServeConfig', () => {
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       allowPrivateTargets: true,
       basePath: '/hooks',
+      retry: { retries: 5, initialDelay: 250, factor: 2.5 },
     })
   })
 
@@ -56,6 +61,30 @@ describe('parseServeConfig', () => {
     })
   })
 
+  it('reads a short retry schedule from flags, over the environment', () => {
+    const config = parseServeConfig(
+      [...keys, '--retries', '2', '--retry-delay', '300', '--retry-factor', '1'],
+      { RH_RETRIES: '9', RH_RETRY_DELAY: '9000', RH_RETRY_FACTOR: '9' },
+    )
+    expect(config?.retry).toEqual({ retries: 2, initialDelay: 300, factor: 1 })
+  })
+
+  it('sets only the retry settings it was given', () => {
+    expect(parseServeConfig([...keys, '--retry-delay', '0'], {})?.retry).toEqual({
+      initialDelay: 0,
+    })
+    expect(parseServeConfig(keys, { RH_RETRIES: '0' })?.retry).toEqual({ retries: 0 })
+  })
+
+  it('documents the retry flags in the usage text', () => {
+    for (const flag of ['--retries', '--retry-delay', '--retry-factor']) {
+      expect(serveUsage).toContain(flag)
+    }
+    for (const variable of ['RH_RETRIES', 'RH_RETRY_DELAY', 'RH_RETRY_FACTOR']) {
+      expect(serveUsage).toContain(variable)
+    }
+  })
+
   it('returns null when help is asked for', () => {
     expect(parseServeConfig(['--help'], {})).toBeNull()
   })
@@ -66,6 +95,14 @@ describe('parseServeConfig', () => {
     [['--nope'], /nope/],
     [['--secret', 'hunter2'], /whsec_/],
     [['--base-path', 'no-slash'], /base-path/],
+    [['--retries', '-1'], /--retries/],
+    [['--retries', '1.5'], /--retries/],
+    [['--retries', '101'], /--retries/],
+    [['--retry-delay', '5s'], /--retry-delay/],
+    [['--retry-delay', '3600001'], /--retry-delay/],
+    [['--retry-factor', '0.5'], /--retry-factor/],
+    [['--retry-factor', 'fast'], /--retry-factor/],
+    [['--retry-factor', '1e3'], /--retry-factor/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseServeConfig([...argv, ...keys], {})).toThrow(message)
     expect(() => parseServeConfig([...argv, ...keys], {})).toThrow(UsageError)
@@ -73,5 +110,9 @@ describe('parseServeConfig', () => {
 
   it('refuses to start without an API key', () => {
     expect(() => parseServeConfig([], {})).toThrow(/API key/)
+  })
+
+  it('rejects a bad retry setting from the environment too', () => {
+    expect(() => parseServeConfig(keys, { RH_RETRY_DELAY: 'soon' })).toThrow(/--retry-delay/)
   })
 })

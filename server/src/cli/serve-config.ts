@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import type { RetryPolicy } from '../delivery/retry-policy'
 import { type ApiKey, parseApiKeys } from './api-keys'
 
 /** Everything `rh serve` needs, from flags and `RH_*` environment variables. */
@@ -15,6 +16,8 @@ export interface ServeConfig {
   allowPrivateTargets: boolean
   /** Prefix of the subscription API, `''` or like `/hooks`. */
   basePath: string
+  /** The parts of the retry schedule that were set; the rest keep 5 s, 15 s, 45 s. */
+  retry: Partial<Pick<RetryPolicy, 'retries' | 'initialDelay' | 'factor'>>
 }
 
 /** A bad command line: the message says what to fix; exit with status 2. */
@@ -37,6 +40,9 @@ Every flag can also be set by an environment variable; flags win.
                                                       (default: a secret per subscription)
   --allow-private-targets    RH_ALLOW_PRIVATE_TARGETS deliver to private/loopback addresses
   --base-path <path>         RH_BASE_PATH             prefix of the subscription API (default /)
+  --retries <n>              RH_RETRIES               retries after a failed delivery (default 3)
+  --retry-delay <ms>         RH_RETRY_DELAY           wait before the first retry (default 5000)
+  --retry-factor <x>         RH_RETRY_FACTOR          each retry waits x times longer (default 3)
   -h, --help                                          show this help
 `
 
@@ -100,7 +106,45 @@ export function parseServeConfig(
     secret,
     allowPrivateTargets: values['allow-private-targets'] ?? truthy(env.RH_ALLOW_PRIVATE_TARGETS),
     basePath,
+    retry: parseRetry(values, env),
   }
+}
+
+/** Largest `--retries`: beyond this a delivery would outlive any useful receiver. */
+const maxRetries = 100
+/** Largest `--retry-delay`: the engine caps every delay at an hour anyway. */
+const maxRetryDelay = 3_600_000
+
+function parseRetry(
+  values: ReturnType<typeof parse>['values'],
+  env: Record<string, string | undefined>,
+): ServeConfig['retry'] {
+  const retry: ServeConfig['retry'] = {}
+  const retries = values.retries ?? env.RH_RETRIES
+  if (retries !== undefined) {
+    retry.retries = integer('--retries', retries, maxRetries)
+  }
+  const delay = values['retry-delay'] ?? env.RH_RETRY_DELAY
+  if (delay !== undefined) {
+    retry.initialDelay = integer('--retry-delay', delay, maxRetryDelay)
+  }
+  const factor = (values['retry-factor'] ?? env.RH_RETRY_FACTOR)?.trim()
+  if (factor !== undefined) {
+    const value = Number(factor)
+    if (!/^\d+(\.\d+)?$/.test(factor) || value < 1 || value > 100) {
+      throw new UsageError(`--retry-factor must be a number from 1 to 100, got "${factor}"`)
+    }
+    retry.factor = value
+  }
+  return retry
+}
+
+function integer(flag: string, text: string, max: number): number {
+  const value = Number(text.trim())
+  if (!/^\d+$/.test(text.trim()) || value > max) {
+    throw new UsageError(`${flag} must be an integer from 0 to ${max}, got "${text}"`)
+  }
+  return value
 }
 
 function parse(argv: readonly string[]) {
@@ -117,6 +161,9 @@ function parse(argv: readonly string[]) {
       secret: { type: 'string' },
       'allow-private-targets': { type: 'boolean' },
       'base-path': { type: 'string' },
+      retries: { type: 'string' },
+      'retry-delay': { type: 'string' },
+      'retry-factor': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })

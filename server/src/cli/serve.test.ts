@@ -1,10 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startReceiver } from '../../../test/receiver'
 import { exited, lineReader, signalChild, spawnTs } from '../../../test/spawn-ts'
+import { jsonLogger } from './json-logger'
+import { serve } from './serve'
+import { parseServeConfig } from './serve-config'
 
 const dir = mkdtempSync(join(tmpdir(), 'rh-serve-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -92,5 +97,77 @@ describe('rh serve', () => {
     child.stderr?.on('data', (chunk) => stderr.push(String(chunk)))
     expect(await exited(child)).toBe(2)
     expect(stderr.join('')).toMatch(/--port must be an integer/)
+  })
+})
+
+describe('rh serve --retry-delay', () => {
+  it('retries a failed delivery on the short schedule it was given, with the same webhook-id', async () => {
+    // A receiver that fails the first delivery with 500 and takes the second.
+    const arrivals: { id: string; at: number; status: number }[] = []
+    let settle = () => {}
+    const retried = new Promise<void>((resolve) => {
+      settle = resolve
+    })
+    const target = createServer((request, response) => {
+      let body = ''
+      request.on('data', (chunk) => {
+        body += chunk
+      })
+      request.on('end', () => {
+        const parsed = JSON.parse(body) as { type: string; data: { challenge?: string } }
+        if (parsed.type === 'rh.handshake') {
+          response.writeHead(200, { 'content-type': 'application/json' })
+          response.end(JSON.stringify({ challenge: parsed.data.challenge }))
+          return
+        }
+        const status = arrivals.length === 0 ? 500 : 204
+        arrivals.push({ id: String(request.headers['webhook-id']), at: Date.now(), status })
+        response.writeHead(status).end()
+        if (status === 204) settle()
+      })
+    })
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve))
+    const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/hooks`
+
+    const config = parseServeConfig(
+      [
+        ...['--port', '0', '--data', join(dir, 'retry.db'), '--allow-private-targets'],
+        ...['--api-key', 'acme:k', '--retries', '1', '--retry-delay', '50', '--retry-factor', '1'],
+      ],
+      {},
+    )
+    if (config === null) throw new Error('no config')
+    const service = await serve(config, { log: jsonLogger(() => {}) })
+    try {
+      const auth = { authorization: 'Bearer k', 'content-type': 'application/json' }
+      const created = await fetch(`${service.url}/subscriptions`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ target_url: targetUrl, events: ['invoice.paid'] }),
+      })
+      const { id } = (await created.json()) as { id: string }
+      await fetch(`${service.url}/events`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ event: 'invoice.paid', data: { id: 'inv_1' } }),
+      })
+      await retried
+      const [first, second] = arrivals
+      expect(arrivals.map((arrival) => arrival.status)).toEqual([500, 204])
+      expect(second?.id).toBe(first?.id)
+      // The default schedule would wait 5 s (±10 %) before this retry.
+      expect((second?.at ?? 0) - (first?.at ?? 0)).toBeLessThan(4000)
+      const attempts = await fetch(`${service.url}/subscriptions/${id}/attempts`, {
+        headers: auth,
+      })
+      const { data } = (await attempts.json()) as { data: { attempt: number; outcome: string }[] }
+      expect(data.map((attempt) => [attempt.attempt, attempt.outcome])).toEqual([
+        [2, 'delivered'],
+        [1, 'failed'],
+      ])
+    } finally {
+      await service.close({ graceMs: 1000 })
+      await new Promise<void>((resolve) => target.close(() => resolve()))
+    }
   })
 })

@@ -45,6 +45,7 @@ export async function serve(
     queue: storage.queue,
     signing: config.secret ? { secret: config.secret } : { perSubscription: 'v1' },
     allowPrivateTargets: config.allowPrivateTargets,
+    retry: config.retry,
     onError: (error, request) =>
       log.error('internal_error', {
         method: request.method,

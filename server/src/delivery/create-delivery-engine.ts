@@ -6,6 +6,7 @@ import { addressRefusal } from '../ssrf/address-refusal'
 import { checkUrl, guardTarget, ipLiteralOf } from '../ssrf/guard-target'
 import type { StoredSubscription } from '../store/subscription-store'
 import { type AttemptVerdict, classifyStatus } from './classify-response'
+import { createDeadlines } from './deadlines'
 import { deliveryHeaders } from './delivery-headers'
 import { handshake } from './handshake'
 import { describeNetworkError } from './network-error'
@@ -70,6 +71,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   // A lease outlives an attempt plus a wait in a host's line; then the job is claimable again.
   const leaseMs = options.leaseMs ?? Math.max(60_000, 3 * timeout)
   const settleContext = { store, queue, clock, policy, disableAfter }
+  // Every attempt has the same timeout: their deadlines share one timer.
+  const deadlines = createDeadlines(clock, timeout)
+  const targets = targetCache(allowPrivateTargets)
 
   let running = false
   let closing: Promise<void> | null = null
@@ -83,10 +87,21 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const lines = new Map<string, Waiting[]>()
   let waiting = 0
 
-  const free = () => globalLimit - claimed - flights.size - waiting
+  // Jobs held in memory (being read, in flight, waiting in a line) stay under two global
+  // limits' worth: the second half is claimed ahead, so a finishing attempt starts the next one
+  // at once, and the queue is asked in batches (of at least half a limit) rather than per job.
+  const capacity = 2 * globalLimit
+  const minBatch = Math.max(1, Math.floor(globalLimit / 2))
+  const free = () => capacity - claimed - flights.size - waiting
+  /** How many to claim now: none unless a slot is idle or a whole batch fits. */
+  const wanted = () => {
+    const room = free()
+    return room >= minBatch || claimed + flights.size + waiting < globalLimit ? room : 0
+  }
 
   function wake() {
-    if (running) void claimLoop()
+    // Nothing to claim while enough is held; the next finishing attempt looks again.
+    if (running && (claiming || wanted() > 0)) void claimLoop()
   }
 
   async function claimLoop(): Promise<void> {
@@ -98,19 +113,19 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     try {
       for (let spins = 0; running; spins++) {
         claimAgain = false
-        const limit = free()
-        if (limit > 0) {
-          const jobs = await queue.claim(clock.now(), limit, leaseMs)
-          for (const job of jobs) void dispatch(job)
-          if (jobs.length === limit) continue
-        }
+        const limit = wanted()
+        // Full enough: a finishing attempt wakes us, so there is nothing to wait for.
+        if (limit <= 0) break
+        const jobs = await queue.claim(clock.now(), limit, leaseMs)
+        if (jobs.length > 0) dispatchAll(jobs)
+        if (jobs.length === limit) continue
         const due = await queue.nextDueAt()
         if (claimAgain) continue
         const delay = due === null ? null : due - clock.now()
         if (delay !== null && delay <= 0) {
           // Due now: claim again if a slot is free (a finishing attempt wakes us otherwise).
-          if (free() > 0 && spins < 100) continue
-          sleep(free() > 0 ? QUEUE_ERROR_DELAY : null)
+          if (wanted() > 0 && spins < 100) continue
+          sleep(wanted() > 0 ? QUEUE_ERROR_DELAY : null)
         } else {
           sleep(delay)
         }
@@ -129,11 +144,28 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     if (ms !== null && running) cancelTimer = clock.setTimer(wake, ms)
   }
 
-  async function dispatch(job: DeliveryJob): Promise<void> {
-    claimed++
+  /** Dispatches a claimed batch, reading each subscription once for all its jobs. */
+  function dispatchAll(jobs: DeliveryJob[]) {
+    claimed += jobs.length
+    const reads = new Map<string, Promise<StoredSubscription | null>>()
+    for (const job of jobs) {
+      const key = `${job.owner}\n${job.subscription_id}`
+      let read = reads.get(key)
+      if (!read) {
+        read = store.get(job.owner, job.subscription_id)
+        reads.set(key, read)
+      }
+      void dispatch(job, read)
+    }
+  }
+
+  async function dispatch(
+    job: DeliveryJob,
+    read: Promise<StoredSubscription | null>,
+  ): Promise<void> {
     let started = false
     try {
-      const subscription = await store.get(job.owner, job.subscription_id)
+      const subscription = await read
       if (!running) {
         await queue.reschedule(job.id, job.attempt, clock.now())
         return
@@ -143,15 +175,17 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         await queue.complete(job.id)
         return
       }
-      const host = hostOf(subscription.target_url)
-      if ((hostActive.get(host) ?? 0) < perHost) {
+      const host = targets(subscription.target_url).host
+      const active = hostActive.get(host) ?? 0
+      if (active < perHost && flights.size < globalLimit && !lines.has(host)) {
         claimed--
         started = true
         startAttempt(job, subscription, host)
         return
       }
       const line = lines.get(host) ?? []
-      if (line.length < perHost) {
+      // Waiting for its host (a host's line is at most `perHost` long) or for a global slot.
+      if (line.length < perHost || (active < perHost && line.length < globalLimit)) {
         line.push({ job, subscription })
         lines.set(host, line)
         waiting++
@@ -178,34 +212,49 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
       done: Promise.resolve(),
     }
     flights.add(flight)
-    flight.done = attempt(flight, subscription)
-      .catch(() => {
-        // A store or queue error while settling: the lease runs out and the job is retried.
-      })
-      .finally(() => {
-        flights.delete(flight)
-        const active = (hostActive.get(host) ?? 1) - 1
-        if (active === 0) hostActive.delete(host)
-        else hostActive.set(host, active)
-        const next = lines.get(host)?.shift()
-        if (lines.get(host)?.length === 0) lines.delete(host)
-        if (next) {
-          waiting--
-          if (running) startAttempt(next.job, next.subscription, host)
-        }
-        wake()
-      })
+    flight.done = fly(flight, subscription, host)
+  }
+
+  async function fly(flight: Flight, subscription: StoredSubscription, host: string) {
+    try {
+      await attempt(flight, subscription)
+    } catch {
+      // A store or queue error while settling: the lease runs out and the job is retried.
+    }
+    flights.delete(flight)
+    const active = (hostActive.get(host) ?? 1) - 1
+    if (active === 0) hostActive.delete(host)
+    else hostActive.set(host, active)
+    if (running) startWaiting()
+    wake()
+  }
+
+  /**
+   * Starts waiting jobs while global slots are free: hosts take turns (a host that started one
+   * goes to the back), and a host at its `perHost` limit is skipped.
+   */
+  function startWaiting() {
+    for (const [host, line] of lines) {
+      if (flights.size >= globalLimit) return
+      if ((hostActive.get(host) ?? 0) >= perHost) continue
+      const next = line.shift() as Waiting
+      waiting--
+      lines.delete(host)
+      if (line.length > 0) lines.set(host, line)
+      startAttempt(next.job, next.subscription, host)
+    }
   }
 
   async function attempt(flight: Flight, subscription: StoredSubscription): Promise<void> {
     const { job, controller } = flight
     const startedAt = clock.now()
-    const cancelDeadline = clock.setTimer(() => controller.abort(), timeout)
+    const deadline = deadlines.start(() => controller.abort())
     let verdict: AttemptVerdict
     let status: number | null = null
     let retryAfter: string | undefined
     try {
-      checkAddressNow(subscription.target_url)
+      const refusal = targets(subscription.target_url).refusal
+      if (refusal) throw refusal()
       const signer = signers.forSecret(subscription.secret)
       if (!signer) throw new Error('no signing key for this subscription')
       const headers = await deliveryHeaders(signer, job.message_id, startedAt, job.body)
@@ -226,7 +275,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
           : describeNetworkError(error, controller.signal)
       verdict = { kind: 'failed', error: message, retryable: true }
     } finally {
-      cancelDeadline()
+      deadline.cancel()
     }
     if (flight.released) return
     flight.settling = true
@@ -243,15 +292,6 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
       settleContext,
     )
     stream.publish(result)
-  }
-
-  /** Scheme, credentials and IP literals, checked before every attempt (no DNS: cheap). */
-  function checkAddressNow(target: string) {
-    const url = checkUrl(target)
-    if (allowPrivateTargets) return
-    const literal = ipLiteralOf(url)
-    const why = literal === undefined ? null : addressRefusal(literal)
-    if (why) throw new ResthooksError('target_refused', `target refused: ${literal} is ${why}`)
   }
 
   return {
@@ -358,11 +398,49 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   }
 }
 
-/** The host (with port) a target URL connects to: the unit of the per-host limit. */
-function hostOf(target: string): string {
+/** What the engine needs to know of a target URL, worked out once per URL. */
+interface TargetInfo {
+  /** The host (with port) it connects to: the unit of the per-host limit. */
+  host: string
+  /** Scheme, credentials and IP literal checked (no DNS): the error to throw, or `null`. */
+  refusal: (() => ResthooksError) | null
+}
+
+/**
+ * A bounded memo of {@link TargetInfo} by target URL: the same targets come back on every
+ * attempt, and parsing a URL per attempt is a measurable share of a delivery's CPU.
+ */
+function targetCache(allowPrivateTargets: boolean): (target: string) => TargetInfo {
+  const known = new Map<string, TargetInfo>()
+  return (target) => {
+    let info = known.get(target)
+    if (!info) {
+      info = inspectTarget(target, allowPrivateTargets)
+      if (known.size >= 10_000) known.clear()
+      known.set(target, info)
+    }
+    return info
+  }
+}
+
+function inspectTarget(target: string, allowPrivateTargets: boolean): TargetInfo {
+  let url: URL
   try {
-    return new URL(target).host
-  } catch {
-    return target
+    url = checkUrl(target)
+  } catch (error) {
+    const { code, message } = error as ResthooksError
+    let host = target
+    try {
+      host = new URL(target).host
+    } catch {}
+    return { host, refusal: () => new ResthooksError(code, message) }
+  }
+  const literal = allowPrivateTargets ? undefined : ipLiteralOf(url)
+  const why = literal === undefined ? null : addressRefusal(literal)
+  return {
+    host: url.host,
+    refusal: why
+      ? () => new ResthooksError('target_refused', `target refused: ${literal} is ${why}`)
+      : null,
   }
 }

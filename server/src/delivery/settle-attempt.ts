@@ -87,14 +87,13 @@ export async function settleAttempt(
     next_attempt_at: nextAttemptAt === null ? null : new Date(nextAttemptAt).toISOString(),
   })
 
-  const updatedAt = () => new Date(clock.now()).toISOString()
   if (outcome === 'delivered') {
     await queue.complete(job.id)
     const current = await store.get(job.owner, subscription.id)
     if (current && current.consecutive_failures !== 0) {
       await store.update(job.owner, subscription.id, {
         consecutive_failures: 0,
-        updated_at: updatedAt(),
+        updated_at: isoNow(clock),
       })
     }
   } else if (outcome === 'gone') {
@@ -112,7 +111,7 @@ export async function settleAttempt(
       await store.update(job.owner, subscription.id, {
         consecutive_failures: failures,
         ...(disable ? { status: 'disabled' as const } : {}),
-        updated_at: updatedAt(),
+        updated_at: isoNow(clock),
       })
       if (disable) outcome = 'disabled'
     }
@@ -132,3 +131,5 @@ export async function settleAttempt(
     next_attempt_at: nextAttemptAt,
   }
 }
+
+const isoNow = (clock: Clock) => new Date(clock.now()).toISOString()

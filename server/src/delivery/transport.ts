@@ -85,11 +85,15 @@ export async function readCapped(
  * decode([new TextEncoder().encode('ok')], 2) // 'ok'
  */
 export function decode(chunks: Uint8Array[], length: number): string {
+  if (length === 0) return ''
+  if (chunks.length === 1) return utf8.decode(chunks[0])
   const all = new Uint8Array(length)
   let offset = 0
   for (const chunk of chunks) {
     all.set(chunk, offset)
     offset += chunk.byteLength
   }
-  return new TextDecoder().decode(all)
+  return utf8.decode(all)
 }
+
+const utf8 = new TextDecoder()

@@ -7,11 +7,15 @@ export interface MemoryQueueOptions {
   attemptLogLimit?: number
 }
 
-/** A job in the heap: `at` is when it may next be claimed (its due time, or its lease expiry). */
+/**
+ * A job in one of the two heaps: `at` is when it may next be claimed (its due time while
+ * pending, its lease expiry while leased).
+ */
 interface Entry {
   job: DeliveryJob
   at: number
   index: number
+  leased: boolean
 }
 
 interface LoggedAttempt {
@@ -20,10 +24,13 @@ interface LoggedAttempt {
 }
 
 /**
- * An in-memory {@link DeliveryQueue}: a min-heap of jobs by the time they may next be claimed
- * (due time or lease expiry), so `claim` and `nextDueAt` cost O(log n) and O(1). A job costs
- * its object, one heap slot and two index entries; the body string is shared by every job of a
- * notification. Nothing survives a restart: use the SQLite or PostgreSQL queue for durability.
+ * An in-memory {@link DeliveryQueue}: two min-heaps by the time a job may next be claimed, with
+ * the job id breaking ties: pending jobs by due time, leased jobs by lease expiry (a lease that
+ * runs out moves its job back to the pending heap). `claim` and `complete` cost O(log n) and
+ * `nextDueAt` O(1); the leased heap holds only what the workers hold, so completing a delivery
+ * never sifts through the whole backlog. A job costs its object, one heap slot and two index
+ * entries; the body string is shared by every job of a notification. Nothing survives a
+ * restart: use the SQLite or PostgreSQL queue for durability.
  *
  * @example
  * const queue = memoryQueue({ attemptLogLimit: 50 })
@@ -32,73 +39,36 @@ interface LoggedAttempt {
  */
 export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
   const attemptLogLimit = options.attemptLogLimit ?? 100
-  const heap: Entry[] = []
+  const pending = createHeap()
+  const leased = createHeap()
   const byId = new Map<string, Entry>()
   const bySubscription = new Map<string, Set<Entry>>()
   const attempts = new Map<string, LoggedAttempt[]>()
   let seq = 0
 
-  const before = (a: Entry, b: Entry) => a.at < b.at || (a.at === b.at && a.job.id < b.job.id)
-
-  function place(entry: Entry, index: number) {
-    heap[index] = entry
-    entry.index = index
-  }
-
-  function up(index: number) {
-    const entry = heap[index] as Entry
-    let i = index
-    while (i > 0) {
-      const parentIndex = (i - 1) >> 1
-      const parent = heap[parentIndex] as Entry
-      if (!before(entry, parent)) break
-      place(parent, i)
-      i = parentIndex
-    }
-    place(entry, i)
-  }
-
-  function down(index: number) {
-    const entry = heap[index] as Entry
-    let i = index
-    for (;;) {
-      const left = 2 * i + 1
-      if (left >= heap.length) break
-      const right = left + 1
-      const child =
-        right < heap.length && before(heap[right] as Entry, heap[left] as Entry) ? right : left
-      const smallest = heap[child] as Entry
-      if (!before(smallest, entry)) break
-      place(smallest, i)
-      i = child
-    }
-    place(entry, i)
-  }
-
-  function fix(entry: Entry) {
-    up(entry.index)
-    down(entry.index)
-  }
-
   function remove(entry: Entry) {
-    const last = heap.pop() as Entry
-    if (last !== entry) {
-      place(last, entry.index)
-      fix(last)
-    }
+    ;(entry.leased ? leased : pending).remove(entry)
     byId.delete(entry.job.id)
     const siblings = bySubscription.get(entry.job.subscription_id)
     siblings?.delete(entry)
     if (siblings?.size === 0) bySubscription.delete(entry.job.subscription_id)
   }
 
+  /** Leases that ran out by `now` make their jobs claimable again. */
+  function expireLeases(now: number) {
+    for (let top = leased.peek(); top && top.at <= now; top = leased.peek()) {
+      leased.pop()
+      top.leased = false
+      pending.push(top)
+    }
+  }
+
   return {
     async enqueue(jobs) {
       for (const job of jobs) {
         if (byId.has(job.id)) continue
-        const entry: Entry = { job: { ...job }, at: job.next_attempt_at, index: heap.length }
-        heap.push(entry)
-        up(entry.index)
+        const entry: Entry = { job: { ...job }, at: job.next_attempt_at, index: 0, leased: false }
+        pending.push(entry)
         byId.set(job.id, entry)
         const siblings = bySubscription.get(job.subscription_id)
         if (siblings) siblings.add(entry)
@@ -107,16 +77,18 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     },
 
     async claim(now, limit, leaseMs) {
-      const claimed: Entry[] = []
-      while (claimed.length < limit) {
-        const top = heap[0]
+      expireLeases(now)
+      const jobs: DeliveryJob[] = []
+      while (jobs.length < limit) {
+        const top = pending.peek()
         if (!top || top.at > now) break
-        // Lease it: it stays in the heap, claimable again when the lease runs out.
+        pending.pop()
         top.at = now + leaseMs
-        down(0)
-        claimed.push(top)
+        top.leased = true
+        leased.push(top)
+        jobs.push({ ...top.job })
       }
-      return claimed.map((entry) => ({ ...entry.job }))
+      return jobs
     },
 
     async complete(id) {
@@ -130,15 +102,24 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
       entry.job.attempt = attempt
       entry.job.next_attempt_at = nextAttemptAt
       entry.at = nextAttemptAt
-      fix(entry)
+      if (entry.leased) {
+        leased.remove(entry)
+        entry.leased = false
+        pending.push(entry)
+      } else {
+        pending.fix(entry)
+      }
     },
 
     async nextDueAt() {
-      return heap[0]?.at ?? null
+      const due = pending.peek()?.at ?? null
+      const expiry = leased.peek()?.at ?? null
+      if (due === null) return expiry
+      return expiry === null ? due : Math.min(due, expiry)
     },
 
     async size() {
-      return heap.length
+      return pending.size() + leased.size()
     },
 
     async cancelSubscription(subscriptionId) {
@@ -151,7 +132,11 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
         log = []
         attempts.set(record.subscription_id, log)
       }
-      if (log.some((logged) => logged.record.id === record.id)) return
+      // Attempt ids grow with time: one above the newest logged is new without a scan.
+      const newest = log[log.length - 1]
+      if (newest && record.id <= newest.record.id && log.some((l) => l.record.id === record.id)) {
+        return
+      }
       log.push({ seq: ++seq, record: { ...record } })
       if (log.length > attemptLogLimit) log.splice(0, log.length - attemptLogLimit)
     },
@@ -183,4 +168,84 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
 /** The cursor is the base-36 sequence number of the last attempt of the previous page. */
 function decodeCursor(cursor: string): number {
   return /^[0-9a-z]{1,10}$/.test(cursor) ? Number.parseInt(cursor, 36) : 0
+}
+
+/** A binary min-heap of entries by (`at`, job id); each entry knows its index. */
+interface Heap {
+  peek(): Entry | undefined
+  push(entry: Entry): void
+  pop(): Entry | undefined
+  remove(entry: Entry): void
+  /** Restores the order after `entry.at` changed. */
+  fix(entry: Entry): void
+  size(): number
+}
+
+function createHeap(): Heap {
+  const items: Entry[] = []
+  const before = (a: Entry, b: Entry) => a.at < b.at || (a.at === b.at && a.job.id < b.job.id)
+
+  function place(entry: Entry, index: number) {
+    items[index] = entry
+    entry.index = index
+  }
+
+  function up(index: number) {
+    const entry = items[index] as Entry
+    let i = index
+    while (i > 0) {
+      const parentIndex = (i - 1) >> 1
+      const parent = items[parentIndex] as Entry
+      if (!before(entry, parent)) break
+      place(parent, i)
+      i = parentIndex
+    }
+    place(entry, i)
+  }
+
+  function down(index: number) {
+    const entry = items[index] as Entry
+    let i = index
+    for (;;) {
+      const left = 2 * i + 1
+      if (left >= items.length) break
+      const right = left + 1
+      const child =
+        right < items.length && before(items[right] as Entry, items[left] as Entry) ? right : left
+      const smallest = items[child] as Entry
+      if (!before(smallest, entry)) break
+      place(smallest, i)
+      i = child
+    }
+    place(entry, i)
+  }
+
+  function fix(entry: Entry) {
+    up(entry.index)
+    down(entry.index)
+  }
+
+  function remove(entry: Entry) {
+    const last = items.pop() as Entry
+    if (last !== entry) {
+      place(last, entry.index)
+      fix(last)
+    }
+  }
+
+  return {
+    peek: () => items[0],
+    push(entry) {
+      place(entry, items.length)
+      up(entry.index)
+    },
+    pop() {
+      const top = items[0]
+      if (top) remove(top)
+      return top
+    },
+    remove,
+    fix,
+    size: () => items.length,
+  }
 }

@@ -41,19 +41,83 @@ function toAttempt(row: SqliteRow): AttemptRecord {
   }
 }
 
+/** A write waiting for the next group commit. */
+interface PendingWrite {
+  write: (db: SqliteDriver) => void
+  resolve: () => void
+  reject: (error: unknown) => void
+}
+
+/** Runs `fn` after the current I/O callbacks (so their writes join one commit). */
+const soon: (fn: () => void) => void =
+  typeof globalThis.setImmediate === 'function'
+    ? (fn) => void globalThis.setImmediate(fn)
+    : (fn) => void setTimeout(fn, 0)
+
 /**
  * A {@link DeliveryQueue} on one SQLite connection. Each job has one `available_at` column, the
  * time it may next be claimed: its `next_attempt_at`, or its lease expiry while claimed. Claiming
  * is one `UPDATE ... RETURNING` on the `available_at` index, so two workers never share a lease.
  *
+ * Group commit: `enqueue`, `complete`, `reschedule` and `recordAttempt` calls made while the
+ * event loop handles one round of I/O are written in ONE transaction (one sync to disk instead of
+ * one per call), and each call resolves only once that transaction committed, so a resolved call
+ * is as durable as before. If the group fails, each write is retried on its own, so only the
+ * faulty one rejects. Every read first commits what is waiting, so reads see every write.
+ *
  * @example
  * const queue = createSqliteQueue(connectSqlite({ path: './rh.db' }))
  */
 export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQueue {
-  return {
-    async enqueue(jobs) {
-      const db = await connection
+  let waiting: PendingWrite[] = []
+  let scheduled = false
+
+  function commitWaiting(db: SqliteDriver) {
+    const group = waiting
+    waiting = []
+    if (group.length === 0) return
+    try {
       transaction(db, () => {
+        for (const pending of group) pending.write(db)
+      })
+    } catch {
+      for (const pending of group) {
+        try {
+          transaction(db, () => pending.write(db))
+        } catch (error) {
+          pending.reject(error)
+          continue
+        }
+        pending.resolve()
+      }
+      return
+    }
+    for (const pending of group) pending.resolve()
+  }
+
+  async function write(fn: (db: SqliteDriver) => void): Promise<void> {
+    const db = await connection
+    return new Promise<void>((resolve, reject) => {
+      waiting.push({ write: fn, resolve, reject })
+      if (scheduled) return
+      scheduled = true
+      soon(() => {
+        scheduled = false
+        commitWaiting(db)
+      })
+    })
+  }
+
+  /** The connection, with every waiting write committed first. */
+  async function reader(): Promise<SqliteDriver> {
+    const db = await connection
+    commitWaiting(db)
+    return db
+  }
+
+  return {
+    enqueue(jobs) {
+      return write((db) => {
         for (const job of jobs) {
           db.run(
             `insert into rh_jobs (${jobColumns}, available_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -76,7 +140,7 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
     },
 
     async claim(now, limit, leaseMs) {
-      const db = await connection
+      const db = await reader()
       if (limit <= 0) return []
       const rows = db.all(
         `update rh_jobs set available_at = ? where id in (
@@ -89,61 +153,60 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
         .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
     },
 
-    async complete(id) {
-      const db = await connection
-      db.run('delete from rh_jobs where id = ?', [id])
+    complete(id) {
+      return write((db) => db.run('delete from rh_jobs where id = ?', [id]))
     },
 
-    async reschedule(id, attempt, nextAttemptAt) {
-      const db = await connection
-      db.run('update rh_jobs set attempt = ?, next_attempt_at = ?, available_at = ? where id = ?', [
-        attempt,
-        nextAttemptAt,
-        nextAttemptAt,
-        id,
-      ])
+    reschedule(id, attempt, nextAttemptAt) {
+      return write((db) =>
+        db.run(
+          'update rh_jobs set attempt = ?, next_attempt_at = ?, available_at = ? where id = ?',
+          [attempt, nextAttemptAt, nextAttemptAt, id],
+        ),
+      )
     },
 
     async nextDueAt() {
-      const db = await connection
+      const db = await reader()
       const value = db.all('select min(available_at) as due from rh_jobs', [])[0]?.due
       return value === null || value === undefined ? null : Number(value)
     },
 
     async size() {
-      const db = await connection
+      const db = await reader()
       return Number(db.all('select count(*) as n from rh_jobs', [])[0]?.n ?? 0)
     },
 
     async cancelSubscription(subscriptionId) {
-      const db = await connection
+      const db = await reader()
       db.run('delete from rh_jobs where subscription_id = ?', [subscriptionId])
     },
 
-    async recordAttempt(a) {
-      const db = await connection
-      db.run(
-        `insert into rh_attempts (${attemptColumns.slice('seq, '.length)})
+    recordAttempt(a) {
+      return write((db) =>
+        db.run(
+          `insert into rh_attempts (${attemptColumns.slice('seq, '.length)})
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
-        [
-          a.id,
-          a.subscription_id,
-          a.owner,
-          a.message_id,
-          a.event,
-          a.attempt,
-          a.outcome,
-          a.response_status,
-          a.error,
-          a.duration_ms,
-          a.started_at,
-          a.next_attempt_at,
-        ],
+          [
+            a.id,
+            a.subscription_id,
+            a.owner,
+            a.message_id,
+            a.event,
+            a.attempt,
+            a.outcome,
+            a.response_status,
+            a.error,
+            a.duration_ms,
+            a.started_at,
+            a.next_attempt_at,
+          ],
+        ),
       )
     },
 
     async listAttempts(owner, subscriptionId, query): Promise<Page<AttemptRecord>> {
-      const db = await connection
+      const db = await reader()
       const before = query.cursor === undefined ? null : decodeCursor(query.cursor)
       const rows = db.all(
         `select ${attemptColumns} from rh_attempts

@@ -36,9 +36,6 @@ const refused = (message: string) => Object.assign(new Error(message), { code: T
  * await transport.close?.()
  */
 export function undiciTransport(options: UndiciTransportOptions = {}): Transport {
-  const undici = import('undici')
-  let agent: Promise<import('undici').Agent> | undefined
-
   function lookup(hostname: string, lookupOptions: LookupOptions, callback: LookupCallback) {
     const found: Promise<LookupAddress[]> = options.resolve
       ? options
@@ -69,56 +66,115 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
     )
   }
 
-  const transport: Transport = async (request) => {
-    const url = new URL(request.url)
-    if (!options.allowPrivateTargets) {
-      const literal = ipLiteralOf(url)
-      const why = literal === undefined ? null : addressRefusal(literal)
-      if (why) throw refused(`target refused: ${literal} is ${why}`)
-    }
-    const { Agent, request: send } = await undici
-    agent ??= Promise.resolve(
-      new Agent({
+  // Loaded once; afterwards an attempt starts without awaiting the module or the agent.
+  let send: typeof import('undici').request | undefined
+  let agent: import('undici').Agent | undefined
+  let loading: Promise<void> | undefined
+  const load = () => {
+    loading ??= import('undici').then((undici) => {
+      agent = new undici.Agent({
         connections: options.connections ?? 8,
         keepAliveTimeout: 4000,
+        pipelining: 1,
         connect: { lookup },
-      }),
-    )
-    const response = await send(url, {
-      dispatcher: await agent,
+      })
+      send = undici.request
+    })
+    return loading
+  }
+  const targets = targetCache(options.allowPrivateTargets ?? false)
+
+  const transport: Transport = async (request) => {
+    const target = targets(request.url)
+    if (target.refusal) throw refused(target.refusal)
+    if (!send || !agent) await load()
+    const response = await (send as typeof import('undici').request)(target.url, {
+      dispatcher: agent as import('undici').Agent,
       method: 'POST',
       headers: request.headers,
       body: request.body,
       signal: request.signal,
     })
-    const chunks: Uint8Array[] = []
-    let bytesRead = 0
-    let truncated = false
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      const room = request.maxResponseBytes - bytesRead
-      if (chunk.byteLength > room) {
-        chunks.push(chunk.subarray(0, room))
-        bytesRead += room
-        truncated = true
-        break // ends the iteration, which destroys the body: nothing more is read
-      }
-      chunks.push(chunk)
-      bytesRead += chunk.byteLength
-    }
+    const body = await readBody(response.body, request.maxResponseBytes)
     const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+    const raw = response.headers
+    for (const name in raw) {
+      const value = raw[name]
+      if (value !== undefined) headers[name] = typeof value === 'string' ? value : value.join(', ')
     }
     return {
       status: response.statusCode,
       headers,
-      bodyText: decode(chunks, bytesRead),
-      bytesRead,
-      truncated,
+      bodyText: decode(body.chunks, body.bytesRead),
+      bytesRead: body.bytesRead,
+      truncated: body.truncated,
     }
   }
   transport.close = async () => {
-    if (agent) await (await agent).close()
+    if (loading) await loading.catch(() => {})
+    await agent?.close()
   }
   return transport
+}
+
+interface Target {
+  /** Parsed once: undici takes the URL object as is. */
+  url: URL
+  /** Why an IP-literal target is refused before connecting, or `null`. */
+  refusal: string | null
+}
+
+/** Parses and judges each target URL once (a bounded memo: targets repeat across attempts). */
+function targetCache(allowPrivateTargets: boolean): (target: string) => Target {
+  const known = new Map<string, Target>()
+  return (target) => {
+    let found = known.get(target)
+    if (!found) {
+      const url = new URL(target)
+      let refusal: string | null = null
+      if (!allowPrivateTargets) {
+        const literal = ipLiteralOf(url)
+        const why = literal === undefined ? null : addressRefusal(literal)
+        if (why) refusal = `target refused: ${literal} is ${why}`
+      }
+      found = { url, refusal }
+      if (known.size >= 10_000) known.clear()
+      known.set(target, found)
+    }
+    return found
+  }
+}
+
+interface BodyRead {
+  chunks: Uint8Array[]
+  bytesRead: number
+  truncated: boolean
+}
+
+/**
+ * Reads at most `limit` bytes of a response body, then destroys it (nothing more is read).
+ * Listens to the stream's events: cheaper than an async iterator per attempt.
+ */
+function readBody(body: import('node:stream').Readable, limit: number): Promise<BodyRead> {
+  return new Promise((resolve, reject) => {
+    const read: BodyRead = { chunks: [], bytesRead: 0, truncated: false }
+    body.on('data', (chunk: Uint8Array) => {
+      if (read.truncated) return
+      const room = limit - read.bytesRead
+      if (chunk.byteLength > room) {
+        read.chunks.push(chunk.subarray(0, room))
+        read.bytesRead = limit
+        read.truncated = true
+        resolve(read)
+        body.destroy()
+        return
+      }
+      read.chunks.push(chunk)
+      read.bytesRead += chunk.byteLength
+    })
+    body.on('end', () => resolve(read))
+    body.on('error', (error) => {
+      if (!read.truncated) reject(error)
+    })
+  })
 }
