@@ -15,6 +15,20 @@ import { listen } from './demo-lib/listen.mjs'
 import { line, say, step, style } from './demo-lib/say.mjs'
 import { startServe } from './demo-lib/serve.mjs'
 
+/** The temporary directory: the SQLite file and rh serve's log. */
+let dir = ''
+
+// A closed pipe (`npm run demo | head`) must not crash the demo before it cleans up.
+process.stdout.on('error', () => {})
+// Ctrl-C or a kill: exit through process.exit, so rh serve is stopped on the way out.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    say(`\n${style.red('✗ interrupted')} (${signal})`)
+    if (dir) rmSync(dir, { recursive: true, force: true })
+    process.exit(1)
+  })
+}
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 /** Every step after the build must happen within this many ms. */
 const budgetMs = Number(process.env.RH_DEMO_TIMEOUT_MS ?? 20_000)
@@ -40,7 +54,7 @@ const { toNodeHandler } = await import('@rh/client/node')
 const { generateSecret } = await import('@rh/protocol')
 
 const started = Date.now()
-const dir = mkdtempSync(join(tmpdir(), 'rh-demo-'))
+dir = mkdtempSync(join(tmpdir(), 'rh-demo-'))
 const logPath = join(dir, 'rh-serve.log')
 const { within, cancel } = deadline(budgetMs)
 const cleanups = []
@@ -143,7 +157,7 @@ try {
     )
     receiver.id = subscription.id
     if (!handshakes.has(name)) throw new Error(`${name} was subscribed without a handshake`)
-    const to = subscription.events.join(', ').padEnd(28)
+    const to = subscription.events.join(', ').padEnd(29)
     line('ok', `${pad(name)} ${subscription.id}  ${to} ${style.dim('handshake answered')}`)
   }
   const { happy, flaky, leaving } = receivers

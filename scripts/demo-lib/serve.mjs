@@ -22,6 +22,9 @@ export function startServe({ root, args, env, logPath }) {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stderr.pipe(log, { end: false })
+  // However this process ends (an uncaught error, process.exit), rh serve does not outlive it.
+  const orphan = () => child.kill('SIGTERM')
+  process.once('exit', orphan)
 
   const lines = []
   const waiters = new Set()
@@ -46,6 +49,7 @@ export function startServe({ root, args, env, logPath }) {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   )
   exited.then(({ code, signal }) => {
+    process.off('exit', orphan)
     for (const waiter of waiters) {
       waiter.reject(new Error(`rh serve exited (${signal ?? `code ${code}`}); see ${logPath}`))
     }

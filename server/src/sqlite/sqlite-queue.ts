@@ -72,13 +72,19 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
   let waiting: PendingWrite[] = []
   let scheduled = false
 
-  function commitWaiting(db: SqliteDriver) {
+  /**
+   * Commits the waiting writes in one transaction, and `also` (a claim) in the same one: one
+   * sync to disk for all of them.
+   */
+  function commitWaiting<T>(db: SqliteDriver, also?: () => T): T | undefined {
     const group = waiting
     waiting = []
-    if (group.length === 0) return
+    if (group.length === 0) return also?.()
+    let result: T | undefined
     try {
       transaction(db, () => {
         for (const pending of group) pending.write(db)
+        result = also?.()
       })
     } catch {
       for (const pending of group) {
@@ -90,9 +96,10 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
         }
         pending.resolve()
       }
-      return
+      return also?.()
     }
     for (const pending of group) pending.resolve()
+    return result
   }
 
   async function write(fn: (db: SqliteDriver) => void): Promise<void> {
@@ -140,14 +147,19 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
     },
 
     async claim(now, limit, leaseMs) {
-      const db = await reader()
-      if (limit <= 0) return []
-      const rows = db.all(
-        `update rh_jobs set available_at = ? where id in (
-           select id from rh_jobs where available_at <= ? order by available_at, id limit ?
-         ) returning ${jobColumns}`,
-        [now + leaseMs, now, limit],
-      )
+      if (limit <= 0) {
+        await reader()
+        return []
+      }
+      const db = await connection
+      const lease = () =>
+        db.all(
+          `update rh_jobs set available_at = ? where id in (
+             select id from rh_jobs where available_at <= ? order by available_at, id limit ?
+           ) returning ${jobColumns}`,
+          [now + leaseMs, now, limit],
+        )
+      const rows = commitWaiting(db, lease) ?? []
       return rows
         .map(toJob)
         .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
