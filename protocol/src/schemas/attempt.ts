@@ -74,7 +74,11 @@ export const ListAttemptsQuerySchema = v.object({
  */
 export const AttemptPageSchema = pageSchema(AttemptSchema)
 
+/** How one delivery attempt ended; the output of {@link AttemptOutcomeSchema}. */
 export type AttemptOutcome = v.InferOutput<typeof AttemptOutcomeSchema>
+/** One recorded delivery attempt, as `GET {base}/subscriptions/{id}/attempts` returns it. */
 export type Attempt = v.InferOutput<typeof AttemptSchema>
+/** Query of the attempt log: `cursor` and `limit`; the output of {@link ListAttemptsQuerySchema}. */
 export type ListAttemptsQuery = v.InferOutput<typeof ListAttemptsQuerySchema>
+/** A page of the attempt log, newest first; the output of {@link AttemptPageSchema}. */
 export type AttemptPage = v.InferOutput<typeof AttemptPageSchema>

@@ -62,4 +62,5 @@ export const WebhookHeadersSchema = v.looseObject({
   ),
 })
 
+/** The parsed Standard Webhooks headers of a delivery; the output of {@link WebhookHeadersSchema}. */
 export type WebhookHeaders = v.InferOutput<typeof WebhookHeadersSchema>

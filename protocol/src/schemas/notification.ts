@@ -61,5 +61,7 @@ export type Notification<TData = unknown, TType extends string = string> = {
   timestamp: string
   data: TData
 }
+/** The body of the subscription handshake POST; the output of {@link HandshakeSchema}. */
 export type Handshake = v.InferOutput<typeof HandshakeSchema>
+/** What a receiver answers to a handshake: `{ challenge }` echoed back. */
 export type HandshakeResponse = v.InferOutput<typeof HandshakeResponseSchema>

@@ -24,6 +24,7 @@ export const problemCodes = {
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>
 
+/** A stable machine-readable problem code: a key of {@link problemCodes}. */
 export type ProblemCode = keyof typeof problemCodes
 
 /**
@@ -76,5 +77,7 @@ export const ProblemSchema = v.looseObject({
   errors: v.optional(v.array(FieldIssueSchema)),
 })
 
+/** An RFC 9457 problem+json body with rh's `code` and optional field `errors`. */
 export type Problem = v.InferOutput<typeof ProblemSchema>
+/** One invalid field of a request: where (`path`) and why (`message`). */
 export type FieldIssue = v.InferOutput<typeof FieldIssueSchema>

@@ -209,11 +209,19 @@ export const ListSubscriptionsQuerySchema = v.object({
  */
 export const SubscriptionPageSchema = pageSchema(SubscriptionSchema)
 
+/** A subscription as the API returns it; the output of {@link SubscriptionSchema}. */
 export type Subscription = v.InferOutput<typeof SubscriptionSchema>
+/** The state of a subscription: `active`, `paused` or (by the server) `disabled`. */
 export type SubscriptionStatus = v.InferOutput<typeof SubscriptionStatusSchema>
+/** A status a client may set: `active` or `paused`. */
 export type WritableStatus = v.InferOutput<typeof WritableStatusSchema>
+/** Body of `POST {base}/subscriptions`, as the caller writes it (input type). */
 export type CreateSubscription = v.InferInput<typeof CreateSubscriptionSchema>
+/** Body of the go-resthooks alias `POST {base}/subscribe`, as the caller writes it. */
 export type LegacySubscribe = v.InferInput<typeof LegacySubscribeSchema>
+/** Body of `PATCH {base}/subscriptions/{id}`: any non-empty subset (input type). */
 export type UpdateSubscription = v.InferInput<typeof UpdateSubscriptionSchema>
+/** Query of `GET {base}/subscriptions`: `event`, `cursor`, `limit`. */
 export type ListSubscriptionsQuery = v.InferOutput<typeof ListSubscriptionsQuerySchema>
+/** A page of subscriptions; the output of {@link SubscriptionPageSchema}. */
 export type SubscriptionPage = v.InferOutput<typeof SubscriptionPageSchema>

@@ -32,8 +32,12 @@ export function createHmacSha256(secret: Uint8Array, fastPath: boolean): HmacSha
   const key = node.createSecretKey(secret)
   return {
     digest: (prefix, body) => node.createHmac('sha256', key).update(prefix).update(body).digest(),
+    // One `update` of one string when the body is text: a native call fewer per signature.
     digestBase64: (prefix, body) =>
-      node.createHmac('sha256', key).update(prefix).update(body).digest('base64'),
+      (typeof body === 'string'
+        ? node.createHmac('sha256', key).update(prefix + body)
+        : node.createHmac('sha256', key).update(prefix).update(body)
+      ).digest('base64'),
   }
 }
 

@@ -167,6 +167,31 @@ describe('createDeliveryEngine', () => {
     expect((await engine.notify('alice', 'post.created', {})).deliveries).toBe(0)
   })
 
+  it('counts every failure when two attempts of a subscription fail at the same moment', async () => {
+    const held: Array<() => void> = []
+    const target = await receiver((_, response) => {
+      held.push(() => response.writeHead(500).end())
+      if (held.length === 2) for (const release of held.splice(0)) release()
+    })
+    const { store, engine, next } = setup({ retry: { retries: 0 }, disableAfter: 2 })
+    // A store whose reads take a moment, so both settlements read before either writes.
+    const get = store.get.bind(store)
+    store.get = async (owner, id) => {
+      const row = await get(owner, id)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      return row
+    }
+    const sub = await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', { n: 1 })
+    await engine.notify('alice', 'post.created', { n: 2 })
+    const outcomes = [(await next()).outcome, (await next()).outcome].sort()
+    expect(outcomes).toEqual(['disabled', 'failed'])
+    expect(await get('alice', sub.id)).toMatchObject({
+      status: 'disabled',
+      consecutive_failures: 2,
+    })
+  })
+
   it('resets the failure count when a delivery succeeds', async () => {
     const target = await receiver(statuses(500, 204))
     const { store, engine, next } = setup({ retry: { retries: 0 }, disableAfter: 2 })

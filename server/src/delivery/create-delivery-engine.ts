@@ -9,6 +9,7 @@ import { type AttemptVerdict, classifyStatus } from './classify-response'
 import { createDeadlines } from './deadlines'
 import { deliveryHeaders } from './delivery-headers'
 import { handshake } from './handshake'
+import { createKeyedLock } from './keyed-lock'
 import { describeNetworkError } from './network-error'
 import { createResultsStream } from './results-stream'
 import { defaultRetryPolicy } from './retry-policy'
@@ -70,7 +71,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const stream = createResultsStream<DeliveryResult>()
   // A lease outlives an attempt plus a wait in a host's line; then the job is claimable again.
   const leaseMs = options.leaseMs ?? Math.max(60_000, 3 * timeout)
-  const settleContext = { store, queue, clock, policy, disableAfter }
+  const settleContext = { store, queue, clock, policy, disableAfter, lock: createKeyedLock() }
   // Every attempt has the same timeout: their deadlines share one timer.
   const deadlines = createDeadlines(clock, timeout)
   const targets = targetCache(allowPrivateTargets)

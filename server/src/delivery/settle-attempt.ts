@@ -3,6 +3,7 @@ import { newId } from '../ids'
 import type { DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
 import type { StoredSubscription, SubscriptionStore } from '../store/subscription-store'
 import type { AttemptVerdict } from './classify-response'
+import type { KeyedLock } from './keyed-lock'
 import { parseRetryAfter, type RetryPolicy, retryAfterStatuses, retryDelay } from './retry-policy'
 import type { DeliveryResult } from './types'
 
@@ -24,6 +25,11 @@ export interface SettleContext {
   clock: Clock
   policy: RetryPolicy
   disableAfter: number
+  /**
+   * Serialises the read-then-write of one subscription's failure count, so two attempts
+   * settling at once cannot lose an update. Default: none.
+   */
+  lock?: KeyedLock
 }
 
 /**
@@ -87,15 +93,18 @@ export async function settleAttempt(
     next_attempt_at: nextAttemptAt === null ? null : new Date(nextAttemptAt).toISOString(),
   })
 
+  const lock: KeyedLock = context.lock ?? ((_, section) => section())
   if (outcome === 'delivered') {
     await queue.complete(job.id)
-    const current = await store.get(job.owner, subscription.id)
-    if (current && current.consecutive_failures !== 0) {
-      await store.update(job.owner, subscription.id, {
-        consecutive_failures: 0,
-        updated_at: isoNow(clock),
-      })
-    }
+    await lock(subscription.id, async () => {
+      const current = await store.get(job.owner, subscription.id)
+      if (current && current.consecutive_failures !== 0) {
+        await store.update(job.owner, subscription.id, {
+          consecutive_failures: 0,
+          updated_at: isoNow(clock),
+        })
+      }
+    })
   } else if (outcome === 'gone') {
     await store.delete(job.owner, subscription.id)
     await queue.cancelSubscription(subscription.id)
@@ -104,8 +113,9 @@ export async function settleAttempt(
     await queue.reschedule(job.id, attempt, nextAttemptAt as number)
   } else {
     await queue.complete(job.id)
-    const current = await store.get(job.owner, subscription.id)
-    if (current) {
+    const disabled = await lock(subscription.id, async () => {
+      const current = await store.get(job.owner, subscription.id)
+      if (!current) return false
       const failures = current.consecutive_failures + 1
       const disable = failures >= context.disableAfter && current.status === 'active'
       await store.update(job.owner, subscription.id, {
@@ -113,8 +123,9 @@ export async function settleAttempt(
         ...(disable ? { status: 'disabled' as const } : {}),
         updated_at: isoNow(clock),
       })
-      if (disable) outcome = 'disabled'
-    }
+      return disable
+    })
+    if (disabled) outcome = 'disabled'
   }
 
   return {

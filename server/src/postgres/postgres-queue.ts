@@ -56,7 +56,7 @@ function toAttempt(row: Row): AttemptRecord {
  *
  * const sql = postgres(process.env.DATABASE_URL)
  * await migrate(sql)
- * const rh = createResthooks({ store: postgresStore(sql), queue: postgresQueue(sql), secret })
+ * const rh = createResthooks({ store: postgresStore(sql), queue: postgresQueue(sql), authenticate })
  */
 export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): DeliveryQueue {
   const channel = options.channel ?? 'rh_wake'

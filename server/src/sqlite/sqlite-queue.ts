@@ -102,8 +102,17 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
     return result
   }
 
+  let opened: SqliteDriver | undefined
+  connection.then(
+    (db) => {
+      opened = db
+    },
+    () => {},
+  )
+
   async function write(fn: (db: SqliteDriver) => void): Promise<void> {
-    const db = await connection
+    // Once open, the write joins the group at once (no await before it is queued).
+    const db = opened ?? (await connection)
     return new Promise<void>((resolve, reject) => {
       waiting.push({ write: fn, resolve, reject })
       if (scheduled) return

@@ -25,7 +25,7 @@ export interface Sqlite {
  * import { sqlite } from '@rh/server/sqlite'
  *
  * const db = sqlite({ path: './rh.db' })
- * const rh = createResthooks({ store: db.store, queue: db.queue, secret })
+ * const rh = createResthooks({ store: db.store, queue: db.queue, authenticate })
  */
 export function sqlite(options: SqliteOptions): Sqlite {
   const driver = connectSqlite(options)
