@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serveFetch } from './fixtures/serve-fetch'
+import { serveFetch } from '../../test/serve-fetch'
 import { type Breakage, createToyServer } from './fixtures/toy-server'
 import { formatReport, runServerSuite, type ServerSuiteOptions } from './index'
 import { crudCases } from './server-suite/crud'

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { createReceiver } from '@rh/client'
 import { generateSecret } from '@rh/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
+import { serveFetch } from '../../test/serve-fetch'
 import { main } from './cli'
-import { serveFetch } from './fixtures/serve-fetch'
 import { type Breakage, createToyServer } from './fixtures/toy-server'
 
 const closers: (() => Promise<void>)[] = []

@@ -2,7 +2,7 @@ import { createReceiver } from '@rh/client'
 import { toNodeHandler } from '@rh/client/node'
 import { generateSecret, problemType, safeVerify } from '@rh/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
-import { serveFetch } from './fixtures/serve-fetch'
+import { serveFetch } from '../../test/serve-fetch'
 import { receiverCases, runReceiverSuite } from './index'
 
 const secret = generateSecret()

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { serveFetch } from '../../test/serve-fetch'
 import { ConformanceError } from './errors'
-import { serveFetch } from './fixtures/serve-fetch'
 import { createTrigger, substitute } from './trigger'
 
 const closers: (() => Promise<void>)[] = []

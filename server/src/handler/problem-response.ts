@@ -1,4 +1,5 @@
 import { ResthooksError } from '../errors'
+import { jsonResponse } from './json-response'
 
 /**
  * The one place a {@link ResthooksError} becomes an HTTP response: RFC 9457
@@ -13,8 +14,5 @@ export function problemResponse(error: unknown, headers: Record<string, string> 
     error instanceof ResthooksError
       ? error
       : new ResthooksError('internal', 'the server failed to handle the request')
-  return new Response(JSON.stringify(known.toProblem()), {
-    status: known.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-  })
+  return jsonResponse(known.toProblem(), known.status, headers, 'application/problem+json')
 }

@@ -18,6 +18,7 @@ import type {
   SubscriptionPatch,
   SubscriptionStore,
 } from '../store/subscription-store'
+import { jsonResponse } from './json-response'
 import { decodeCursor, encodeCursor } from './page-cursor'
 import { parseInput } from './parse-input'
 
@@ -43,11 +44,7 @@ export interface RouteContext {
 
 const notFound = () => new ResthooksError('not_found', 'no such subscription')
 
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  })
+const json = jsonResponse
 
 /** The wire form: what the store keeps minus what only the server sees. */
 function toWire(stored: StoredSubscription): Subscription {

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http'
+import { headersOf, nodeRequest, urlOf } from './node-request'
 
 /** Anything with a fetch handler: a `Resthooks`, a Hono app, a bare function's holder. */
 export interface FetchHandler {
@@ -8,15 +9,24 @@ export interface FetchHandler {
 /** A `node:http` request listener, also usable as Express / Connect middleware. */
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>
 
-/** The chunks a request stream holds before Node pauses the socket, in bytes. */
+/**
+ * The chunks a request stream holds before Node pauses the socket, in bytes. A body announced
+ * at most this long is read whole before the handler runs: it is what the stream would hold.
+ */
 const HIGH_WATER_MARK = 64 * 1024
+
+/** A response announcing at most this many bytes is read whole and written in one `end()`. */
+const MAX_BUFFERED_RESPONSE = 1024 * 1024
 
 /**
  * Serves a fetch handler (`createResthooks(...)`) from `node:http`, Express or Connect. It only
- * translates: `IncomingMessage` to a `Request` whose body streams from the socket (paused while
- * unread, so a large upload is never buffered), and the `Response` back, written with
+ * translates: `IncomingMessage` to a `Request`, and the `Response` back. A body whose
+ * `Content-Length` is at most 64 KiB is read first and handed over as bytes; any other body
+ * streams from the socket (paused while unread, so a large upload is never buffered). A
+ * response of known length is written with one `end()`; any other is streamed with
  * backpressure. When the handler answered without reading the whole body (a `413`), the
- * connection is closed after the response instead of reading the rest.
+ * connection is closed after the response instead of reading the rest. The request's `signal`
+ * aborts when the client goes away.
  *
  * Mount it before any body parser. Under Express, `app.use('/hooks', toNodeHandler(rh))`.
  *
@@ -34,7 +44,10 @@ export function toNodeHandler(app: FetchHandler): NodeHandler {
     })
     let answer: Response
     try {
-      answer = await app.fetch(toRequest(request, controller.signal))
+      const bytes = knownLength(request) ? await readWhole(request) : undefined
+      // The client left while sending: nobody is waiting for an answer.
+      if (bytes === null) return
+      answer = await app.fetch(toRequest(request, controller.signal, bytes))
     } catch {
       answer = new Response(null, { status: 500 })
     }
@@ -42,28 +55,61 @@ export function toNodeHandler(app: FetchHandler): NodeHandler {
   }
 }
 
-function toRequest(request: IncomingMessage, signal: AbortSignal): Request {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || name.startsWith(':')) continue
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item)
-    else headers.set(name, value)
-  }
-  const encrypted = (request.socket as { encrypted?: boolean } | null)?.encrypted === true
-  const host = request.headers.host ?? 'localhost'
-  const url = new URL(request.url ?? '/', `${encrypted ? 'https' : 'http'}://${host}`)
+/** `true` for a body still on the socket whose `Content-Length` is small enough to read whole. */
+function knownLength(request: IncomingMessage): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.readableEnded) return false
+  const length = request.headers['content-length']
+  return length !== undefined && Number(length) <= HIGH_WATER_MARK
+}
+
+/** The whole body (HTTP framing bounds it by `Content-Length`), or `null` if the client left. */
+function readWhole(request: IncomingMessage): Promise<Uint8Array | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let total = 0
+    const onData = (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      chunks.push(bytes)
+      total += bytes.byteLength
+    }
+    const finish = (bytes: Uint8Array | null) => {
+      request.off('data', onData)
+      request.off('end', onEnd)
+      request.off('error', onGone)
+      request.off('close', onGone)
+      resolve(bytes)
+    }
+    const onEnd = () =>
+      finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total))
+    const onGone = () => finish(null)
+    request.on('data', onData)
+    request.once('end', onEnd)
+    request.once('error', onGone)
+    request.once('close', onGone)
+  })
+}
+
+function toRequest(
+  request: IncomingMessage,
+  signal: AbortSignal,
+  bytes: Uint8Array | undefined,
+): Request {
   const method = request.method ?? 'GET'
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal }
-  if (method !== 'GET' && method !== 'HEAD') {
-    init.body = bodyOf(request) as BodyInit
-    init.duplex = 'half'
+  if (bytes !== undefined) return nodeRequest(request, signal, bytes)
+  if (method === 'GET' || method === 'HEAD') return nodeRequest(request, signal, null)
+  if (request.readableEnded) return nodeRequest(request, signal, parsedBody(request))
+  const init: RequestInit & { duplex?: 'half' } = {
+    method,
+    headers: headersOf(request),
+    signal,
+    body: bodyOf(request) as BodyInit,
+    duplex: 'half',
   }
-  return new Request(url, init)
+  return new Request(urlOf(request), init)
 }
 
 /** The request body as a web stream that reads the socket only as fast as it is consumed. */
-function bodyOf(request: IncomingMessage): ReadableStream<Uint8Array> | Uint8Array {
-  if (request.readableEnded) return parsedBody(request)
+function bodyOf(request: IncomingMessage): ReadableStream<Uint8Array> {
   let done = false
   const stop = () => {
     done = true
@@ -115,18 +161,43 @@ function parsedBody(request: IncomingMessage): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(body))
 }
 
-async function writeResponse(answer: Response, request: IncomingMessage, response: ServerResponse) {
-  response.statusCode = answer.status
+/** The answer's headers as `writeHead` takes them, every `set-cookie` kept. */
+function responseHeaders(answer: Response, request: IncomingMessage, skipLength: boolean) {
+  const headers: OutgoingHttpHeader[] = []
+  const cookies: string[] = []
   for (const [name, value] of answer.headers) {
-    if (name !== 'set-cookie') response.setHeader(name, value)
+    if (name === 'set-cookie') cookies.push(value)
+    else if (!(skipLength && name === 'content-length')) headers.push(name, value)
   }
-  const cookies = answer.headers.getSetCookie()
-  if (cookies.length > 0) response.setHeader('set-cookie', cookies)
+  if (cookies.length > 0) headers.push('set-cookie', cookies)
   // The rest of an unread body is not worth reading: close instead of keeping the connection.
-  if (!request.complete) response.setHeader('connection', 'close')
+  if (!request.complete) headers.push('connection', 'close')
+  return headers
+}
+
+async function writeResponse(answer: Response, request: IncomingMessage, response: ServerResponse) {
   if (!answer.body) {
-    response.end()
+    response.writeHead(answer.status, responseHeaders(answer, request, false) as string[]).end()
     return
+  }
+  const length = answer.headers.get('content-length')
+  if (length !== null && Number(length) <= MAX_BUFFERED_RESPONSE) {
+    let bytes: Uint8Array
+    try {
+      bytes = new Uint8Array(await answer.arrayBuffer())
+    } catch {
+      response.destroy()
+      return
+    }
+    const headers = responseHeaders(answer, request, true)
+    headers.push('content-length', String(bytes.byteLength))
+    response.writeHead(answer.status, headers as string[]).end(bytes)
+    return
+  }
+  response.statusCode = answer.status
+  const headers = responseHeaders(answer, request, false)
+  for (let i = 0; i < headers.length; i += 2) {
+    response.setHeader(headers[i] as string, headers[i + 1] as string | string[])
   }
   const reader = answer.body.getReader()
   const closed = new Promise<void>((resolve) => response.once('close', resolve))

@@ -1,6 +1,7 @@
 import type { Row, Sql } from 'postgres'
 import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
 import type { Page } from '../store/subscription-store'
+import { createWriteGroup } from './write-group'
 
 /** Options of {@link postgresQueue}. */
 export interface PostgresQueueOptions {
@@ -61,28 +62,10 @@ function toAttempt(row: Row): AttemptRecord {
 export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): DeliveryQueue {
   const channel = options.channel ?? 'rh_wake'
   const stops = new Set<() => Promise<void>>()
+  const writes = createWriteGroup(sql, channel)
   return {
     async enqueue(jobs) {
-      if (jobs.length === 0) return
-      const rows = jobs.map((j) => ({ ...j, available_at: j.next_attempt_at }))
-      await sql.begin(async (tx) => {
-        await tx`
-          insert into rh_jobs ${tx(
-            rows,
-            'id',
-            'message_id',
-            'subscription_id',
-            'owner',
-            'event',
-            'body',
-            'attempt',
-            'next_attempt_at',
-            'created_at',
-            'available_at',
-          )}
-          on conflict (id) do nothing`
-        await tx`select pg_notify(${channel}, '')`
-      })
+      if (jobs.length > 0) await writes.write({ kind: 'enqueue', jobs })
     },
 
     async claim(now, limit, leaseMs) {
@@ -101,42 +84,36 @@ export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): Del
         .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
     },
 
-    async complete(id) {
-      await sql`delete from rh_jobs where id = ${id}`
+    complete(id) {
+      return writes.write({ kind: 'complete', id })
     },
 
-    async reschedule(id, attempt, nextAttemptAt) {
-      await sql`
-        update rh_jobs set attempt = ${attempt}, next_attempt_at = ${nextAttemptAt},
-          available_at = ${nextAttemptAt}
-        where id = ${id}`
+    reschedule(id, attempt, nextAttemptAt) {
+      return writes.write({ kind: 'reschedule', id, attempt, at: nextAttemptAt })
     },
 
     async nextDueAt() {
+      await writes.drain()
       const [row] = await sql`select min(available_at) as due from rh_jobs`
       return row?.due === null || row?.due === undefined ? null : Number(row.due)
     },
 
     async size() {
+      await writes.drain()
       const [row] = await sql`select count(*)::integer as n from rh_jobs`
       return Number(row?.n ?? 0)
     },
 
-    async cancelSubscription(subscriptionId) {
-      await sql`delete from rh_jobs where subscription_id = ${subscriptionId}`
+    cancelSubscription(subscriptionId) {
+      return writes.write({ kind: 'cancel', subscriptionId })
     },
 
-    async recordAttempt(a) {
-      await sql`
-        insert into rh_attempts (id, subscription_id, owner, message_id, event, attempt, outcome,
-          response_status, error, duration_ms, started_at, next_attempt_at)
-        values (${a.id}, ${a.subscription_id}, ${a.owner}, ${a.message_id}, ${a.event},
-          ${a.attempt}, ${a.outcome}, ${a.response_status}, ${a.error}, ${a.duration_ms},
-          ${a.started_at}, ${a.next_attempt_at})
-        on conflict (id) do nothing`
+    recordAttempt(attempt) {
+      return writes.write({ kind: 'attempt', attempt })
     },
 
     async listAttempts(owner, subscriptionId, query): Promise<Page<AttemptRecord>> {
+      await writes.drain()
       const before = query.cursor === undefined ? null : decodeCursor(query.cursor)
       const rows = await sql`
         select * from rh_attempts
@@ -170,6 +147,7 @@ export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): Del
 
     /** Stops every `onWake` listener; the caller still owns (and ends) `sql`. */
     async close() {
+      await writes.drain()
       await Promise.all([...stops].map((stop) => stop()))
       stops.clear()
     },

@@ -5,6 +5,7 @@ import type {
   StoredSubscription,
   SubscriptionStore,
 } from '../store/subscription-store'
+import { coalesceReads } from './coalesce-reads'
 
 const iso = (value: unknown) =>
   value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString()
@@ -38,6 +39,19 @@ function toSubscription(row: Row): StoredSubscription {
  * const store = postgresStore(sql)
  */
 export function postgresStore(sql: Sql): SubscriptionStore {
+  // The hot reads (one `match` per notify, one `get` per attempt) share a query per key.
+  const getRows = coalesceReads((key) => {
+    const [owner, id] = key.split('\n') as [string, string]
+    return sql`select * from rh_subscriptions where owner = ${owner} and id = ${id}`
+  })
+  const matchRows = coalesceReads((key) => {
+    const [owner, event] = key.split('\n') as [string, string]
+    return sql`
+      select s.* from rh_subscription_events e
+      join rh_subscriptions s on s.id = e.subscription_id
+      where e.owner = ${owner} and e.event = ${event} and s.status = 'active'
+      order by s.id`
+  })
   return {
     async create(s) {
       await sql.begin(async (tx) => {
@@ -54,7 +68,7 @@ export function postgresStore(sql: Sql): SubscriptionStore {
     },
 
     async get(owner, id) {
-      const [row] = await sql`select * from rh_subscriptions where owner = ${owner} and id = ${id}`
+      const [row] = await getRows(`${owner}\n${id}`)
       return row ? toSubscription(row) : null
     },
 
@@ -103,12 +117,7 @@ export function postgresStore(sql: Sql): SubscriptionStore {
     },
 
     async match(owner, event) {
-      const rows = await sql`
-        select s.* from rh_subscription_events e
-        join rh_subscriptions s on s.id = e.subscription_id
-        where e.owner = ${owner} and e.event = ${event} and s.status = 'active'
-        order by s.id`
-      return rows.map(toSubscription)
+      return (await matchRows(`${owner}\n${event}`)).map(toSubscription)
     },
   }
 }

@@ -13,6 +13,8 @@ export interface MemoryQueueOptions {
  */
 interface Entry {
   job: DeliveryJob
+  /** `job.id`, kept beside `at`: the heap compares it on every tie (one load fewer). */
+  id: string
   at: number
   index: number
   leased: boolean
@@ -67,7 +69,13 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     async enqueue(jobs) {
       for (const job of jobs) {
         if (byId.has(job.id)) continue
-        const entry: Entry = { job: { ...job }, at: job.next_attempt_at, index: 0, leased: false }
+        const entry: Entry = {
+          job: { ...job },
+          id: job.id,
+          at: job.next_attempt_at,
+          index: 0,
+          leased: false,
+        }
         pending.push(entry)
         byId.set(job.id, entry)
         const siblings = bySubscription.get(job.subscription_id)
@@ -183,7 +191,7 @@ interface Heap {
 
 function createHeap(): Heap {
   const items: Entry[] = []
-  const before = (a: Entry, b: Entry) => a.at < b.at || (a.at === b.at && a.job.id < b.job.id)
+  const before = (a: Entry, b: Entry) => a.at < b.at || (a.at === b.at && a.id < b.id)
 
   function place(entry: Entry, index: number) {
     items[index] = entry

@@ -57,6 +57,12 @@ export const sqliteMigrations: readonly string[] = [
   );
   create index rh_attempts_subscription on rh_attempts (owner, subscription_id, seq);
   `,
+  // The claim orders by (available_at, id): with both in the index it reads the first due jobs
+  // in order and stops, instead of sorting every due job in a temporary b-tree.
+  `
+  drop index rh_jobs_available_at;
+  create index rh_jobs_available_at_id on rh_jobs (available_at, id);
+  `,
 ]
 
 /**

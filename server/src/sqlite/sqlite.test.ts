@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { job, subscription } from '../../../test/factories'
 import { deliveryQueueSuite } from '../testing/delivery-queue-suite'
 import { subscriptionStoreSuite } from '../testing/subscription-store-suite'
+import { sqliteMigrations } from './schema'
 import { sqlite } from './sqlite'
 
 const dir = mkdtempSync(join(tmpdir(), 'rh-sqlite-'))
@@ -44,7 +45,9 @@ describe('sqlite', () => {
     expect(driver.all('pragma journal_mode', [])).toEqual([{ journal_mode: 'wal' }])
     const again = sqlite({ path: join(dir, `test-${n - 1}.db`) })
     opened.push(again)
-    expect((await again.driver).all('pragma user_version', [])).toEqual([{ user_version: 1 }])
+    expect((await again.driver).all('pragma user_version', [])).toEqual([
+      { user_version: sqliteMigrations.length },
+    ])
   })
 
   it('matches through the (owner, event) index, not a scan', async () => {
