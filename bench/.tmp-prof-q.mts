@@ -33,7 +33,12 @@ const driver: SqliteDriver = {
   close: () => raw.close(),
 }
 const db = sqlite({ path: join(dir, 'rh.db'), synchronous: sync, driver })
-const rh = createRhSystem({ kind: 'sqlite', store: db.store, queue: db.queue, dispose: async () => {} }, { secret: payload.secret, global: 64, perHost: 64 })
+const q = db.queue
+const queue = process.env.PARALLEL ? { ...q, recordAttempt: (a: any) => { pend = q.recordAttempt(a); return Promise.resolve() }, complete: async (id: string) => { const p = pend; await Promise.all([p, q.complete(id)]) } } : q
+let pend: any
+const realStore = db.store; let cached: any
+const store = process.env.FAKEGET ? { ...realStore, get: async (o: string, i: string) => (cached ??= await realStore.get(o, i)) } : realStore
+const rh = createRhSystem({ kind: 'sqlite', store, queue, dispose: async () => {} }, { secret: payload.secret, global: 64, perHost: 64 })
 await rh.subscribe([receiver.url], 1)
 const burst = async (count: number) => {
   const settled = rh.settled(count)

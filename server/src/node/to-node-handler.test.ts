@@ -139,6 +139,101 @@ describe('toNodeHandler', () => {
     expect(status).toBe(413)
   })
 
+  it('writes a response of known length in one piece, without chunked encoding', async () => {
+    const base = await serve(rhServer())
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      httpRequest(`${base}/hooks/subscriptions`, { headers: alice })
+        .on('response', resolve)
+        .on('error', reject)
+        .end()
+    })
+    let text = ''
+    for await (const chunk of response) text += chunk
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['transfer-encoding']).toBeUndefined()
+    expect(response.headers['content-length']).toBe(String(Buffer.byteLength(text)))
+    expect(JSON.parse(text)).toEqual({ data: [], next_cursor: null })
+  })
+
+  it('keeps every set-cookie header of the answer', async () => {
+    const base = await serve({
+      fetch: () => {
+        const headers = new Headers({ 'content-length': '2' })
+        headers.append('set-cookie', 'a=1')
+        headers.append('set-cookie', 'b=2')
+        return new Response('ok', { headers })
+      },
+    })
+    const response = await fetch(base)
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2'])
+    expect(await response.text()).toBe('ok')
+  })
+
+  it('hands a body of known length over as a Request whose body reads whole', async () => {
+    let seen: { instance: boolean; text: string; type: string | null } | undefined
+    const base = await serve({
+      async fetch(request) {
+        seen = {
+          instance: request instanceof Request,
+          text: await request.text(),
+          type: request.headers.get('content-type'),
+        }
+        return new Response(null, { status: 204 })
+      },
+    })
+    const response = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":"ü"}',
+    })
+    expect(response.status).toBe(204)
+    expect(seen).toEqual({ instance: true, text: '{"a":"ü"}', type: 'application/json' })
+  })
+
+  it('aborts the signal when the client goes away', async () => {
+    let started: () => void = () => {}
+    const handling = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    let aborted: Promise<void> | undefined
+    const base = await serve({
+      fetch(request) {
+        aborted = new Promise((resolve) =>
+          request.signal.addEventListener('abort', () => resolve()),
+        )
+        started()
+        return aborted.then(() => new Response(null, { status: 204 }))
+      },
+    })
+    const client = httpRequest(base).on('error', () => {})
+    client.end()
+    await handling
+    client.destroy()
+    await aborted
+    expect(aborted).toBeDefined()
+  })
+
+  it('never calls the handler for a client that leaves in the middle of its body', async () => {
+    let calls = 0
+    const base = await serve({
+      fetch() {
+        calls++
+        return new Response(null, { status: 204 })
+      },
+    })
+    const port = Number(new URL(base).port)
+    const { connect } = await import('node:net')
+    const socket = connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    socket.write('POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{"a"')
+    socket.destroy()
+    await once(socket, 'close')
+    // The same request, sent whole on a new connection, is answered: the server was reached.
+    const response = await fetch(base, { method: 'POST', body: 'x'.repeat(100) })
+    expect(response.status).toBe(204)
+    expect(calls).toBe(1)
+  })
+
   it('writes a response only as fast as the socket takes it', async () => {
     let pulls = 0
     const app: FetchHandler = {

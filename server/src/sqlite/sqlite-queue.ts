@@ -44,6 +44,8 @@ function toAttempt(row: SqliteRow): AttemptRecord {
 /** A write waiting for the next group commit. */
 interface PendingWrite {
   write: (db: SqliteDriver) => void
+  /** Must reach the disk before it resolves (an enqueue); else a commit to the WAL will do. */
+  durable: boolean
   resolve: () => void
   reject: (error: unknown) => void
 }
@@ -79,13 +81,16 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
   function commitWaiting<T>(db: SqliteDriver, also?: () => T): T | undefined {
     const group = waiting
     waiting = []
-    if (group.length === 0) return also?.()
+    if (group.length === 0) return also && unsynced(db, also)
     let result: T | undefined
-    try {
+    const commit = () =>
       transaction(db, () => {
         for (const pending of group) pending.write(db)
         result = also?.()
       })
+    try {
+      if (group.some((pending) => pending.durable)) commit()
+      else unsynced(db, commit)
     } catch {
       for (const pending of group) {
         try {
@@ -96,25 +101,44 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
         }
         pending.resolve()
       }
-      return also?.()
+      return also && unsynced(db, also)
     }
     for (const pending of group) pending.resolve()
     return result
   }
 
+  /**
+   * Runs `fn` with `synchronous = normal`: its commit reaches the WAL (it survives a process
+   * crash) without its own sync to disk. For bookkeeping only: losing it to a power loss costs a
+   * repeated delivery, never an accepted one, and the next synced commit makes it durable too
+   * (the WAL is replayed in order).
+   */
+  function unsynced<T>(db: SqliteDriver, fn: () => T): T {
+    if (syncLevel <= 1) return fn()
+    db.exec('pragma synchronous = normal')
+    try {
+      return fn()
+    } finally {
+      db.exec(`pragma synchronous = ${syncLevel}`)
+    }
+  }
+
   let opened: SqliteDriver | undefined
+  /** The connection's `synchronous` level (2 = full). */
+  let syncLevel = 2
   connection.then(
     (db) => {
+      syncLevel = Number(db.all('pragma synchronous', [])[0]?.synchronous ?? 2)
       opened = db
     },
     () => {},
   )
 
-  async function write(fn: (db: SqliteDriver) => void): Promise<void> {
+  async function write(fn: (db: SqliteDriver) => void, durable = false): Promise<void> {
     // Once open, the write joins the group at once (no await before it is queued).
     const db = opened ?? (await connection)
     return new Promise<void>((resolve, reject) => {
-      waiting.push({ write: fn, resolve, reject })
+      waiting.push({ write: fn, durable, resolve, reject })
       if (scheduled) return
       scheduled = true
       soon(() => {
@@ -152,7 +176,7 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
             ],
           )
         }
-      })
+      }, true)
     },
 
     async claim(now, limit, leaseMs) {
