@@ -137,7 +137,17 @@ describe('rh serve --retry-delay', () => {
       {},
     )
     if (config === null) throw new Error('no config')
-    const service = await serve(config, { log: jsonLogger(() => {}) })
+    // The attempt log is read once the service reports the delivery settled, not when the
+    // receiver answered: the attempt is recorded after the response arrives.
+    let settled!: () => void
+    const delivered = new Promise<void>((resolve) => {
+      settled = resolve
+    })
+    const log = jsonLogger((line) => {
+      const entry = JSON.parse(line) as { msg: string; outcome?: string }
+      if (entry.msg === 'delivery' && entry.outcome === 'delivered') settled()
+    })
+    const service = await serve(config, { log })
     try {
       const auth = { authorization: 'Bearer k', 'content-type': 'application/json' }
       const created = await fetch(`${service.url}/subscriptions`, {
@@ -152,6 +162,7 @@ describe('rh serve --retry-delay', () => {
         body: JSON.stringify({ event: 'invoice.paid', data: { id: 'inv_1' } }),
       })
       await retried
+      await delivered
       const [first, second] = arrivals
       expect(arrivals.map((arrival) => arrival.status)).toEqual([500, 204])
       expect(second?.id).toBe(first?.id)
