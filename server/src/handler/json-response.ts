@@ -1,8 +1,7 @@
-const encoder = new TextEncoder()
-
 /**
- * A JSON response with its `Content-Length`: the body is encoded once, here, so an adapter
- * can write it in one piece (`@rh/server/node` sends it with a single `end()`).
+ * A JSON response with its `Content-Length`, so an adapter can write it in one piece
+ * (`@rh/server/node` sends it with a single `end()`). The body is given as a string: the
+ * platform encodes it once, which costs less than handing it bytes it copies.
  *
  * @example
  * return jsonResponse({ id }, 201, { location: `subscriptions/${id}` })
@@ -13,9 +12,27 @@ export function jsonResponse(
   headers: Record<string, string> = {},
   type = 'application/json',
 ): Response {
-  const bytes = encoder.encode(JSON.stringify(body))
-  return new Response(bytes, {
+  const text = JSON.stringify(body)
+  return new Response(text, {
     status,
-    headers: { 'content-type': type, 'content-length': String(bytes.byteLength), ...headers },
+    headers: { 'content-type': type, 'content-length': String(utf8Length(text)), ...headers },
   })
 }
+
+/** The length of `text` in UTF-8, in bytes (a lone surrogate counts as U+FFFD, 3 bytes). */
+export function utf8Length(text: string): number {
+  let length = text.length
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) continue
+    if (code < 0x800) length += 1
+    else if (code >= 0xd800 && code <= 0xdbff && isLow(text.charCodeAt(i + 1))) {
+      // A surrogate pair: two UTF-16 units, four bytes.
+      length += 2
+      i++
+    } else length += 2
+  }
+  return length
+}
+
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff

@@ -2,6 +2,9 @@ import { ResthooksError } from '../errors'
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(?:;|$)/i
 
+/** Strict: bad UTF-8 is an error, not U+FFFD. Reusable: each `decode()` call starts afresh. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
 /**
  * Reads a request's JSON body: `415` unless the content type is `application/json`, `413` when
  * `Content-Length` announces more than `maxBytes` or a body without it grows past it (reading
@@ -24,7 +27,7 @@ export async function readJson(request: Request, maxBytes: number): Promise<unkn
       : await readAtMost(request.body, maxBytes)
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+    text = utf8.decode(bytes)
   } catch (error) {
     throw new ResthooksError('malformed_json', 'the body is not valid UTF-8', { cause: error })
   }

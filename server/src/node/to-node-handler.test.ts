@@ -169,6 +169,21 @@ describe('toNodeHandler', () => {
     expect(await response.text()).toBe('ok')
   })
 
+  it('cuts off an answer longer than the Content-Length it announced', async () => {
+    const base = await serve({
+      fetch: () =>
+        new Response(
+          new ReadableStream({
+            pull(controller) {
+              controller.enqueue(new Uint8Array(1024))
+            },
+          }),
+          { headers: { 'content-length': '10' } },
+        ),
+    })
+    await expect(fetch(base).then((response) => response.text())).rejects.toThrow()
+  })
+
   it('hands a body of known length over as a Request whose body reads whole', async () => {
     let seen: { instance: boolean; text: string; type: string | null } | undefined
     const base = await serve({

@@ -182,10 +182,8 @@ async function writeResponse(answer: Response, request: IncomingMessage, respons
   }
   const length = answer.headers.get('content-length')
   if (length !== null && Number(length) <= MAX_BUFFERED_RESPONSE) {
-    let bytes: Uint8Array
-    try {
-      bytes = new Uint8Array(await answer.arrayBuffer())
-    } catch {
+    const bytes = await readAll(answer.body, Number(length))
+    if (!bytes) {
       response.destroy()
       return
     }
@@ -222,4 +220,34 @@ async function writeResponse(answer: Response, request: IncomingMessage, respons
   } finally {
     reader.releaseLock()
   }
+}
+
+/**
+ * Every chunk of a body, joined (usually there is one), or `null` if it failed or grew past the
+ * `Content-Length` it announced (such a response cannot be sent right: it is cut off).
+ */
+async function readAll(
+  body: ReadableStream<Uint8Array>,
+  announced: number,
+): Promise<Uint8Array | null> {
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value)
+      total += value.byteLength
+      if (total > announced) {
+        await reader.cancel()
+        return null
+      }
+    }
+  } catch {
+    return null
+  } finally {
+    reader.releaseLock()
+  }
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, total)
 }

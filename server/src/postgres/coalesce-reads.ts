@@ -38,7 +38,7 @@ export function coalesceReads<T>(read: (key: string) => Promise<T>): (key: strin
     if (line.next) return line.next
     if (!line.running) return launch(key, line)
     const current = line
-    current.next = current.running.then(ignore, ignore).then(() => {
+    current.next = line.running.then(ignore, ignore).then(() => {
       current.next = null
       return launch(key, current)
     })

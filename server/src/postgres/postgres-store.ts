@@ -41,11 +41,11 @@ function toSubscription(row: Row): StoredSubscription {
 export function postgresStore(sql: Sql): SubscriptionStore {
   // The hot reads (one `match` per notify, one `get` per attempt) share a query per key.
   const getRows = coalesceReads((key) => {
-    const [owner, id] = key.split('\n') as [string, string]
+    const [owner, id] = JSON.parse(key) as [string, string]
     return sql`select * from rh_subscriptions where owner = ${owner} and id = ${id}`
   })
   const matchRows = coalesceReads((key) => {
-    const [owner, event] = key.split('\n') as [string, string]
+    const [owner, event] = JSON.parse(key) as [string, string]
     return sql`
       select s.* from rh_subscription_events e
       join rh_subscriptions s on s.id = e.subscription_id
@@ -68,7 +68,7 @@ export function postgresStore(sql: Sql): SubscriptionStore {
     },
 
     async get(owner, id) {
-      const [row] = await getRows(`${owner}\n${id}`)
+      const [row] = await getRows(JSON.stringify([owner, id]))
       return row ? toSubscription(row) : null
     },
 
@@ -117,7 +117,7 @@ export function postgresStore(sql: Sql): SubscriptionStore {
     },
 
     async match(owner, event) {
-      return (await matchRows(`${owner}\n${event}`)).map(toSubscription)
+      return (await matchRows(JSON.stringify([owner, event]))).map(toSubscription)
     },
   }
 }

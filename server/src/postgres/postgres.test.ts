@@ -1,6 +1,7 @@
+import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { job } from '../../../test/factories'
-import { connect, testSchema } from '../../../test/postgres'
+import { job, subscription } from '../../../test/factories'
+import { connect, postgresUrl, testSchema } from '../../../test/postgres'
 import { deliveryQueueSuite } from '../testing/delivery-queue-suite'
 import { subscriptionStoreSuite } from '../testing/subscription-store-suite'
 import { migrate } from './migrate'
@@ -81,4 +82,110 @@ describe('postgresQueue', () => {
       for update skip locked`
     expect(JSON.stringify(plan)).not.toMatch(/Seq Scan on rh_jobs/)
   })
+
+  it('writes what arrives in one tick as one statement, and each call resolves after it', async () => {
+    await empty()
+    const statements: string[] = []
+    const counted = postgres(postgresUrl, {
+      max: 4,
+      onnotice: () => {},
+      connection: { search_path: db.schema },
+      debug: (_connection, query) => statements.push(query),
+    })
+    try {
+      const queue = postgresQueue(counted)
+      const jobs = Array.from({ length: 5 }, () => job(0))
+      await queue.enqueue(jobs.slice(0, 3))
+      const [a, b, c] = await queue.claim(0, 3, 1000)
+      statements.length = 0
+      await Promise.all([
+        queue.enqueue(jobs.slice(3)),
+        queue.recordAttempt({ ...attempt(), subscription_id: 'sub_1' }),
+        queue.complete(a?.id as string),
+        queue.reschedule(b?.id as string, 1, 50),
+        queue.complete(c?.id as string),
+      ])
+      expect(statements).toHaveLength(1)
+      expect(await queue.size()).toBe(3)
+      expect((await queue.claim(100, 10, 1000)).map((j) => j.id).sort()).toEqual(
+        [b?.id, ...jobs.slice(3).map((j) => j.id)].sort(),
+      )
+      expect((await queue.listAttempts('alice', 'sub_1', { limit: 10 })).items).toHaveLength(1)
+    } finally {
+      await counted.end()
+    }
+  })
+
+  it('applies writes of one tick in call order when they touch the same jobs', async () => {
+    await empty()
+    const queue = postgresQueue(db.sql)
+    const doomed = job(0, { subscription_id: 'sub_doomed' })
+    const kept = job(0, { subscription_id: 'sub_kept' })
+    const late = job(0, { subscription_id: 'sub_doomed' })
+    await queue.enqueue([kept])
+    await Promise.all([
+      queue.enqueue([doomed]),
+      queue.cancelSubscription('sub_doomed'),
+      queue.enqueue([late]),
+      queue.complete(kept.id),
+      queue.reschedule(kept.id, 1, 0),
+    ])
+    // The cancel saw the job enqueued before it, not the one after; the completed job stays gone.
+    expect((await queue.claim(0, 10, 1000)).map((j) => j.id)).toEqual([late.id])
+  })
+
+  it('rejects only the faulty write of a group', async () => {
+    await empty()
+    const queue = postgresQueue(db.sql)
+    const good = job(0)
+    const results = await Promise.allSettled([
+      queue.enqueue([good]),
+      queue.recordAttempt({ ...attempt(), started_at: 'not a time' }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected'])
+    expect((await queue.claim(0, 10, 1000)).map((j) => j.id)).toEqual([good.id])
+  })
+
+  it('shares one match query among the notifies waiting for it', async () => {
+    const statements: string[] = []
+    const counted = postgres(postgresUrl, {
+      max: 4,
+      onnotice: () => {},
+      connection: { search_path: db.schema },
+      debug: (_connection, query) => statements.push(query),
+    })
+    try {
+      const store = postgresStore(counted)
+      const s = subscription({ owner: 'coalesce-owner', events: ['x.y'] })
+      await store.create(s)
+      statements.length = 0
+      const matches = await Promise.all(
+        Array.from({ length: 10 }, () => store.match('coalesce-owner', 'x.y')),
+      )
+      expect(matches.map((m) => m.map((x) => x.id))).toEqual(Array(10).fill([s.id]))
+      expect(statements.length).toBeLessThanOrEqual(2)
+      const [first, second] = matches
+      expect(first?.[0]).not.toBe(second?.[0])
+    } finally {
+      await counted.end()
+    }
+  })
 })
+
+let attempts = 0
+function attempt() {
+  return {
+    id: `atm_group_${process.pid}_${attempts++}`,
+    subscription_id: 'sub_x',
+    owner: 'alice',
+    message_id: 'msg_x',
+    event: 'post.created',
+    attempt: 1,
+    outcome: 'delivered' as const,
+    response_status: 204,
+    error: null,
+    duration_ms: 3,
+    started_at: '2025-01-01T00:00:00.000Z',
+    next_attempt_at: null,
+  }
+}

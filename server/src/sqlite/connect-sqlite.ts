@@ -7,8 +7,11 @@ export interface SqliteOptions {
   /** The database file (created when missing), or `:memory:` for a private in-memory database. */
   path: string
   /**
-   * `full` (default) syncs the WAL on every commit, so an accepted notification survives a power
-   * loss; `normal` survives a process crash only and is faster.
+   * `full` (default) syncs the WAL before `notify` resolves, so an accepted notification survives
+   * a power loss (the queue's bookkeeping commits skip their own sync: see `createSqliteQueue`).
+   * `normal` syncs only at checkpoints: every commit survives a process crash, but a power loss
+   * or OS crash can undo the last accepted notifications. Full stays the default because `notify`
+   * promises durability; choose `normal` when the host's storage makes that promise for you.
    */
   synchronous?: 'full' | 'normal'
   /** How long a write waits for another process's write lock, in ms (default 5000). */

@@ -63,9 +63,16 @@ const soon: (fn: () => void) => void =
  *
  * Group commit: `enqueue`, `complete`, `reschedule` and `recordAttempt` calls made while the
  * event loop handles one round of I/O are written in ONE transaction (one sync to disk instead of
- * one per call), and each call resolves only once that transaction committed, so a resolved call
- * is as durable as before. If the group fails, each write is retried on its own, so only the
- * faulty one rejects. Every read first commits what is waiting, so reads see every write.
+ * one per call), and each call resolves only once that transaction committed. If the group fails,
+ * each write is retried on its own, so only the faulty one rejects. Every read first commits what
+ * is waiting, so reads see every write. A claim commits together with the waiting writes.
+ *
+ * What is synced: everything committed survives a process crash (it is in the WAL). With
+ * `synchronous: 'full'`, a commit that holds an `enqueue` is also synced to disk before it
+ * resolves, so an accepted notification survives a power loss; a commit of bookkeeping only
+ * (leases, attempt log, completions, reschedules) is not synced on its own: a power loss can undo
+ * the last of it, which repeats a delivery (at-least-once allows it) but never drops one, and the
+ * next synced commit makes it durable too, because the WAL is replayed in order.
  *
  * @example
  * const queue = createSqliteQueue(connectSqlite({ path: './rh.db' }))

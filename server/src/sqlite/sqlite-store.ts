@@ -10,6 +10,9 @@ import { type SqliteDriver, type SqliteRow, type SqliteValue, transaction } from
 const columns =
   'id, owner, target_url, events, status, metadata, secret, consecutive_failures, created_at, updated_at'
 
+/** The columns qualified with the `s` alias, for joins. */
+const prefixedColumns = columns.replace(/(\w+)/g, 's.$1')
+
 function toSubscription(row: SqliteRow): StoredSubscription {
   return {
     id: String(row.id),
@@ -76,7 +79,7 @@ export function createSqliteStore(connection: Promise<SqliteDriver>): Subscripti
     async list(owner: string, query: ListQuery): Promise<Page<StoredSubscription>> {
       const db = await connection
       const params: SqliteValue[] = [owner]
-      let sql = `select ${columns.replace(/(\w+)/g, 's.$1')} from rh_subscriptions s`
+      let sql = `select ${prefixedColumns} from rh_subscriptions s`
       if (query.event !== undefined) {
         sql += ' join rh_subscription_events e on e.subscription_id = s.id and e.owner = s.owner'
         sql += ' where s.owner = ? and e.event = ?'
@@ -143,7 +146,7 @@ export function createSqliteStore(connection: Promise<SqliteDriver>): Subscripti
       const db = await connection
       return db
         .all(
-          `select ${columns.replace(/(\w+)/g, 's.$1')} from rh_subscription_events e
+          `select ${prefixedColumns} from rh_subscription_events e
            join rh_subscriptions s on s.id = e.subscription_id
            where e.owner = ? and e.event = ? and s.status = 'active' order by s.id`,
           [owner, event],
