@@ -78,7 +78,8 @@ export async function settleAttempt(
     }
   }
 
-  await queue.recordAttempt({
+  // Issued together with the queue write below, so a durable queue commits both in one group.
+  const recorded = queue.recordAttempt({
     id: newId('atm', now),
     subscription_id: subscription.id,
     owner: job.owner,
@@ -95,7 +96,7 @@ export async function settleAttempt(
 
   const lock: KeyedLock = context.lock ?? ((_, section) => section())
   if (outcome === 'delivered') {
-    await queue.complete(job.id)
+    await Promise.all([recorded, queue.complete(job.id)])
     await lock(subscription.id, async () => {
       const current = await store.get(job.owner, subscription.id)
       if (current && current.consecutive_failures !== 0) {
@@ -106,13 +107,14 @@ export async function settleAttempt(
       }
     })
   } else if (outcome === 'gone') {
+    await recorded
     await store.delete(job.owner, subscription.id)
     await queue.cancelSubscription(subscription.id)
     await queue.complete(job.id)
   } else if (outcome === 'retrying') {
-    await queue.reschedule(job.id, attempt, nextAttemptAt as number)
+    await Promise.all([recorded, queue.reschedule(job.id, attempt, nextAttemptAt as number)])
   } else {
-    await queue.complete(job.id)
+    await Promise.all([recorded, queue.complete(job.id)])
     const disabled = await lock(subscription.id, async () => {
       const current = await store.get(job.owner, subscription.id)
       if (!current) return false

@@ -19,7 +19,12 @@ export function jsonResponse(
   })
 }
 
-/** The length of `text` in UTF-8, in bytes (a lone surrogate counts as U+FFFD, 3 bytes). */
+/**
+ * The length of `text` in UTF-8, in bytes (a lone surrogate counts as U+FFFD, 3 bytes).
+ *
+ * @example
+ * utf8Length('ü😀') // 6
+ */
 export function utf8Length(text: string): number {
   let length = text.length
   for (let i = 0; i < text.length; i++) {

@@ -129,7 +129,12 @@ for (const key of Reflect.ownKeys(Request.prototype)) {
 }
 Object.setPrototypeOf(NodeRequest.prototype, Request.prototype)
 
-/** The message's headers as `Headers`, as Node joined them (`, `; `set-cookie` kept apart). */
+/**
+ * The message's headers as `Headers`, as Node joined them (`, `; `set-cookie` kept apart).
+ *
+ * @example
+ * headersOf(incoming).get('content-type') // 'application/json'
+ */
 export function headersOf(incoming: IncomingMessage): Headers {
   const headers = new Headers()
   const raw = incoming.headers
@@ -142,7 +147,12 @@ export function headersOf(incoming: IncomingMessage): Headers {
   return headers
 }
 
-/** The absolute URL of the message: scheme from the socket, authority from `Host`. */
+/**
+ * The absolute URL of the message: scheme from the socket, authority from `Host`.
+ *
+ * @example
+ * urlOf(incoming) // 'http://localhost:3000/hooks/subscriptions?limit=10'
+ */
 export function urlOf(incoming: IncomingMessage): string {
   const encrypted = (incoming.socket as { encrypted?: boolean } | null)?.encrypted === true
   const host = incoming.headers.host ?? 'localhost'
