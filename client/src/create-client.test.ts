@@ -12,6 +12,7 @@ import { createClient } from './create-client'
 import { createReceiver, type Handlers } from './create-receiver'
 import { gone } from './gone'
 import { toNodeHandler } from './node/index'
+import { rejection } from './test-kit/rejection'
 
 type Events = { 'post.created': { id: string }; 'post.deleted': { id: string } }
 
@@ -72,14 +73,7 @@ function close(server: Server) {
   })
 }
 
-async function failure(promise: Promise<unknown>): Promise<RhClientError> {
-  const error = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  )
-  expect(error).toBeInstanceOf(RhClientError)
-  return error as RhClientError
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, RhClientError)
 
 /** Resolves with the first value the handler is called with. */
 function nextCall<T>(set: (resolve: (value: T) => void) => void): Promise<T> {

@@ -19,23 +19,8 @@ export type EventMap = Record<string, unknown>
  */
 export type ServerProfile = 'rh' | 'go-resthooks'
 
-/** Options of {@link createClient}. */
+/** Options of {@link createClient}: the transport options of {@link RequestOptions}, and more. */
 export interface ClientOptions extends RequestOptions {
-  /** The mount prefix of the server's routes: `https://api.example.com/hooks`. */
-  baseUrl: string
-  /** Sent with every call; a function is called per call (for short-lived tokens). */
-  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>) | undefined
-  /** The fetch to call; `globalThis.fetch` by default. */
-  fetch?: typeof globalThis.fetch | undefined
-  /** Milliseconds to wait for each response; 10 000 by default. */
-  timeout?: number | undefined
-  /**
-   * How many times a `GET` or `DELETE` is repeated after a network failure, a timeout or a
-   * 502/503/504; 2 by default. `POST` and `PATCH` are never repeated.
-   */
-  retry?: number | undefined
-  /** Milliseconds before retry `n` (0-based); 250 · 2ⁿ by default. */
-  retryDelay?: number | ((retry: number) => number) | undefined
   /** `'rh'` by default. */
   profile?: ServerProfile | undefined
 }

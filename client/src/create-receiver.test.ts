@@ -1,30 +1,21 @@
-import { generateSecret, sign } from '@rh/protocol'
+import { generateSecret } from '@rh/protocol'
 import { describe, expect, it } from 'vitest'
 import { createReceiver, type HandlerMeta } from './create-receiver'
 import { gone } from './gone'
+import { nextMessageId, signedPost } from './test-kit/signed-post'
 
 type Events = { 'post.created': { id: string }; 'post.deleted': { id: string } }
 
 const secret = generateSecret()
 const seconds = 1_700_000_000
 const now = () => seconds * 1000
-let sequence = 0
-const nextId = () => `msg_01J9Z8Q4B7M2X5R8T1V3W6Y${String(++sequence).padStart(3, '0')}`
+const nextId = nextMessageId
 
 async function delivery(
   envelope: unknown,
   { id = nextId(), keys = secret, body = JSON.stringify(envelope), timestamp = seconds } = {},
 ) {
-  return new Request('http://127.0.0.1/hooks', {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': await sign(keys, { id, timestamp, body }),
-    },
-  })
+  return new Request('http://127.0.0.1/hooks', await signedPost(keys, { id, timestamp, body }))
 }
 
 const created = (id = 'p1') => ({

@@ -5,6 +5,7 @@ import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RhClientError } from './client-error'
 import { createClient } from './create-client'
+import { rejection } from './test-kit/rejection'
 
 // Port 1 on loopback: if msw ever failed to intercept, the connection is refused locally.
 const base = 'http://127.0.0.1:1/hooks'
@@ -26,14 +27,7 @@ afterAll(() => server.close())
 
 const client = createClient({ baseUrl: base, retryDelay: 0 })
 
-async function failure(promise: Promise<unknown>): Promise<RhClientError> {
-  const error = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  )
-  expect(error).toBeInstanceOf(RhClientError)
-  return error as RhClientError
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, RhClientError)
 
 const problem = (body: Record<string, unknown>, status: number) =>
   HttpResponse.json(body, { status, headers: { 'content-type': 'application/problem+json' } })

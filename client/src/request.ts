@@ -3,13 +3,22 @@ import { createFetch, FetchError } from 'ofetch'
 import * as v from 'valibot'
 import { RhClientError } from './client-error'
 
-/** Transport options of {@link createClient}; see there. */
+/** Transport options of {@link createClient}: where the server is and how each call is made. */
 export interface RequestOptions {
+  /** The mount prefix of the server's routes: `https://api.example.com/hooks`. */
   baseUrl: string
+  /** Sent with every call; a function is called per call (for short-lived tokens). */
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>) | undefined
+  /** The fetch to call; `globalThis.fetch` by default. */
   fetch?: typeof globalThis.fetch | undefined
+  /** Milliseconds to wait for each response; 10 000 by default. */
   timeout?: number | undefined
+  /**
+   * How many times a `GET` or `DELETE` is repeated after a network failure, a timeout or a
+   * 502/503/504; 2 by default. `POST` and `PATCH` are never repeated.
+   */
   retry?: number | undefined
+  /** Milliseconds before retry `n` (0-based); 250 · 2ⁿ by default. */
   retryDelay?: number | ((retry: number) => number) | undefined
 }
 

@@ -1,5 +1,6 @@
 import { generateKeyPair, generateSecret, ProtocolError, sign } from '@rh/protocol'
 import { describe, expect, it } from 'vitest'
+import { rejection as rejectionOf } from './test-kit/rejection'
 import { safeVerify, verify } from './verify'
 
 type Events = { 'post.created': { id: string } }
@@ -34,14 +35,7 @@ const request = async (bytes: string | Uint8Array, signed?: Record<string, strin
     headers: signed ?? (await headers(bytes)),
   })
 
-async function rejection(promise: Promise<unknown>): Promise<ProtocolError> {
-  const error = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  )
-  expect(error).toBeInstanceOf(ProtocolError)
-  return error as ProtocolError
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, ProtocolError)
 
 describe('verify', () => {
   it('returns the typed notification of a signed request', async () => {

@@ -4,7 +4,7 @@ import { createResthooks, type Resthooks, type ResthooksOptions } from './create
 import type { DeliveryResult } from './delivery/types'
 import { ResthooksError } from './errors'
 import { api, bearerOwner } from './test-kit/api'
-import { agree, type HookReceiver, startHookReceiver } from './test-kit/hook-receiver'
+import { agree, type HookReceiver, startHookReceiver } from './test-kit/receiver'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {

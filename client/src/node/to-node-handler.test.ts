@@ -1,9 +1,10 @@
 import { once } from 'node:events'
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { generateSecret, sign } from '@rh/protocol'
+import { generateSecret } from '@rh/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createReceiver } from '../create-receiver'
+import { nextMessageId, signedPost } from '../test-kit/signed-post'
 import { type NodeRequest, toNodeHandler } from './to-node-handler'
 
 const secret = generateSecret()
@@ -29,21 +30,10 @@ async function serve(listener: RequestListener): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
 }
 
-let sequence = 0
 async function post(url: string, envelope: unknown) {
-  const id = `msg_01J9Z8Q4B7M2X5R8T1V3W6Y${String(++sequence).padStart(3, '0')}`
+  const id = nextMessageId()
   const timestamp = Math.floor(Date.now() / 1000)
-  const body = JSON.stringify(envelope)
-  return fetch(url, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': await sign(secret, { id, timestamp, body }),
-    },
-  })
+  return fetch(url, await signedPost(secret, { id, timestamp, body: JSON.stringify(envelope) }))
 }
 
 const created = { type: 'post.created', timestamp: new Date().toISOString(), data: { id: 'p1' } }

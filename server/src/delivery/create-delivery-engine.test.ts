@@ -1,24 +1,10 @@
-import { generateSecret } from '@rh/protocol'
 import { Webhook } from 'standardwebhooks'
-import { afterEach, describe, expect, it } from 'vitest'
-import { memoryQueue } from '../queue/memory-queue'
-import { manualClock } from '../testing/manual-clock'
-import { createDeliveryEngine } from './create-delivery-engine'
-import { fakeStore } from './test-kit/fake-store'
-import { type Receiver, startReceiver } from './test-kit/receiver'
-import type { DeliveryEngineOptions, DeliveryResult } from './types'
+import { describe, expect, it } from 'vitest'
+import { startReceiver } from '../test-kit/receiver'
+import { deliveryTestKit } from './test-kit/engine-setup'
+import type { DeliveryResult } from './types'
 
-const secret = generateSecret()
-const cleanups: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const started = await startReceiver(...args)
-  cleanups.push(() => started.close())
-  return started
-}
+const { secret, receiver, setup } = deliveryTestKit()
 
 /** Answers each request with the next status of the list (the last one repeats). */
 const statuses =
@@ -29,29 +15,6 @@ const statuses =
     if (list.length === 0) list.push(status)
     response.writeHead(status).end()
   }
-
-function setup(options: Partial<DeliveryEngineOptions> = {}) {
-  const clock = manualClock(Math.floor(Date.now() / 1000) * 1000)
-  const store = fakeStore()
-  const queue = memoryQueue()
-  const engine = createDeliveryEngine({
-    store,
-    queue,
-    clock,
-    signing: { secret },
-    allowPrivateTargets: true,
-    ...options,
-    retry: { jitter: 0, ...options.retry },
-  })
-  const stream = engine.results()[Symbol.asyncIterator]()
-  cleanups.push(() => engine.close({ graceMs: 0 }))
-  const next = async (): Promise<DeliveryResult> => {
-    const { done, value } = await stream.next()
-    if (done) throw new Error('the results ended')
-    return value
-  }
-  return { clock, store, queue, engine, next, start: clock.now() }
-}
 
 describe('createDeliveryEngine', () => {
   it('delivers a signed envelope with the Standard Webhooks headers', async () => {

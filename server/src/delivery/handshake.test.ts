@@ -1,25 +1,11 @@
 import { generateSecret } from '@rh/protocol'
 import { Webhook } from 'standardwebhooks'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ResthooksError } from '../errors'
-import { memoryQueue } from '../queue/memory-queue'
-import { manualClock } from '../testing/manual-clock'
-import { createDeliveryEngine } from './create-delivery-engine'
-import { fakeStore } from './test-kit/fake-store'
-import { type Receiver, startReceiver } from './test-kit/receiver'
-import type { DeliveryEngineOptions } from './types'
+import { startReceiver } from '../test-kit/receiver'
+import { deliveryTestKit } from './test-kit/engine-setup'
 
-const secret = generateSecret()
-const cleanups: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const started = await startReceiver(...args)
-  cleanups.push(() => started.close())
-  return started
-}
+const { secret, receiver, setup } = deliveryTestKit()
 
 const echo = (transform: (challenge: string) => unknown = (c) => ({ challenge: c })) =>
   receiver((_, response, received) => {
@@ -27,20 +13,6 @@ const echo = (transform: (challenge: string) => unknown = (c) => ({ challenge: c
     response.writeHead(200, { 'content-type': 'application/json' })
     response.end(JSON.stringify(transform(data.challenge)))
   })
-
-function engineFor(options: Partial<DeliveryEngineOptions> = {}) {
-  const clock = manualClock(Date.now())
-  const engine = createDeliveryEngine({
-    store: fakeStore(),
-    queue: memoryQueue(),
-    clock,
-    signing: { secret },
-    allowPrivateTargets: true,
-    ...options,
-  })
-  cleanups.push(() => engine.close({ graceMs: 0 }))
-  return { engine, clock }
-}
 
 async function failure(promise: Promise<unknown>): Promise<ResthooksError> {
   const error = await promise.then(
@@ -54,7 +26,7 @@ async function failure(promise: Promise<unknown>): Promise<ResthooksError> {
 describe('handshake', () => {
   it('succeeds when the target echoes the challenge of a signed rh.handshake', async () => {
     const target = await echo()
-    const { engine } = engineFor()
+    const { engine } = setup()
     await engine.handshake({ target_url: target.url, events: ['post.created'], secret: null })
     const [request] = target.requests
     const body = JSON.parse(request?.body ?? '')
@@ -67,7 +39,7 @@ describe('handshake', () => {
   it('signs with the subscription secret when it has one', async () => {
     const own = generateSecret()
     const target = await echo()
-    const { engine } = engineFor()
+    const { engine } = setup()
     await engine.handshake({ target_url: target.url, events: ['a'], secret: own })
     const [request] = target.requests
     expect(new Webhook(own).verify(request?.body ?? '', request?.headers ?? {})).toBeTruthy()
@@ -75,7 +47,7 @@ describe('handshake', () => {
 
   it('fails when the target answers another challenge', async () => {
     const target = await echo(() => ({ challenge: 'nope' }))
-    const { engine } = engineFor()
+    const { engine } = setup()
     const error = await failure(
       engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )
@@ -87,7 +59,7 @@ describe('handshake', () => {
     const target = await receiver((_, response) => {
       response.writeHead(200).end('ok')
     })
-    const { engine } = engineFor()
+    const { engine } = setup()
     const error = await failure(
       engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )
@@ -98,7 +70,7 @@ describe('handshake', () => {
     const target = await receiver((_, response) => {
       response.writeHead(302, { location: 'http://127.0.0.1:1/' }).end()
     })
-    const { engine } = engineFor()
+    const { engine } = setup()
     const error = await failure(
       engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )
@@ -107,7 +79,7 @@ describe('handshake', () => {
 
   it('fails when the target does not answer within the deadline', async () => {
     const target = await receiver(() => {})
-    const { engine, clock } = engineFor({ timeout: 2000 })
+    const { engine, clock } = setup({ timeout: 2000 })
     const pending = failure(
       engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )
@@ -119,7 +91,7 @@ describe('handshake', () => {
   it('fails when nothing listens', async () => {
     const gone = await startReceiver()
     await gone.close()
-    const { engine } = engineFor()
+    const { engine } = setup()
     const error = await failure(
       engine.handshake({ target_url: gone.url, events: ['a'], secret: null }),
     )
@@ -128,7 +100,7 @@ describe('handshake', () => {
 
   it('refuses a private target before connecting to it', async () => {
     const target = await echo()
-    const { engine } = engineFor({ allowPrivateTargets: false })
+    const { engine } = setup({ allowPrivateTargets: false })
     const error = await failure(
       engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )

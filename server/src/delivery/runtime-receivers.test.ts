@@ -1,23 +1,14 @@
-import { generateSecret, verify } from '@rh/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
-import { subscription } from '../../../test/factories'
+import { verify } from '@rh/protocol'
+import { describe, expect, it } from 'vitest'
 import { runtimeName, serveFetch } from '../../../test/serve-fetch'
-import { memoryQueue } from '../queue/memory-queue'
-import { memoryStore } from '../store/memory-store'
-import { manualClock } from '../testing/manual-clock'
-import { createDeliveryEngine } from './create-delivery-engine'
-import type { DeliveryEngineOptions, DeliveryResult } from './types'
+import { deliveryTestKit } from './test-kit/engine-setup'
 
 // The delivery engine against receivers served by the runtime's own HTTP server: `Bun.serve` on
 // Bun, `Deno.serve` on Deno, node:http on Node (serveFetch picks it). The engine's transport is the
 // runtime's too (undici on Node, fetch on Bun and Deno), so each pairing is tested where it runs.
 const server = { bun: 'Bun.serve', deno: 'Deno.serve', node: 'node:http' }[runtimeName]
 
-const secret = generateSecret()
-const cleanups: Array<() => Promise<unknown> | unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { secret, defer, setup: engineSetup } = deliveryTestKit()
 
 /** A request as the receiver read it: its headers and its raw body bytes. */
 interface Hit {
@@ -35,7 +26,7 @@ async function receiver(answer: (hit: Hit, n: number) => Response | Promise<Resp
     waiters.get(hits.length)?.(hit)
     return answer(hit, hits.length)
   })
-  cleanups.push(() => served.close())
+  defer(() => served.close())
   return {
     url: `${served.origin}/hooks`,
     hits,
@@ -49,33 +40,13 @@ async function receiver(answer: (hit: Hit, n: number) => Response | Promise<Resp
   }
 }
 
-function setup(options: Partial<DeliveryEngineOptions> = {}) {
-  const clock = manualClock(Math.floor(Date.now() / 1000) * 1000)
-  const store = memoryStore()
-  const queue = memoryQueue()
-  const engine = createDeliveryEngine({
-    store,
-    queue,
-    clock,
-    signing: { secret },
-    allowPrivateTargets: true,
-    ...options,
-    retry: { jitter: 0 },
-  })
-  const stream = engine.results()[Symbol.asyncIterator]()
-  cleanups.push(() => engine.close({ graceMs: 0 }))
-  engine.start()
-  const next = async (): Promise<DeliveryResult> => {
-    const { done, value } = await stream.next()
-    if (done) throw new Error('the results ended')
-    return value
-  }
-  const subscribe = async (target_url: string) => {
-    const created = subscription({ owner: 'alice', target_url, events: ['post.created'] })
-    await store.create(created)
-    return created
-  }
-  return { clock, store, engine, next, subscribe }
+/** The kit's engine, started, with `subscribe(url)` for alice's `post.created`. */
+function setup(options: Parameters<typeof engineSetup>[0] = {}) {
+  const made = engineSetup(options)
+  made.engine.start()
+  const subscribe = (target_url: string) =>
+    made.store.subscribe('alice', 'post.created', target_url)
+  return { ...made, subscribe }
 }
 
 describe(`delivery to receivers served by ${server}`, () => {
@@ -135,7 +106,7 @@ describe(`delivery to receivers served by ${server}`, () => {
     })
     const target = await receiver(() => answered)
     // Deno.serve's shutdown waits for handlers in flight: let this one answer before the close.
-    cleanups.push(() => release())
+    defer(() => release())
     const { clock, engine, next, subscribe } = setup({ timeout: 3000 })
     await subscribe(target.url)
     await engine.notify('alice', 'post.created', {})

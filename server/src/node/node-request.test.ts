@@ -81,6 +81,20 @@ describe('nodeRequest', () => {
     expect(() => request.clone()).toThrow(TypeError)
   })
 
+  it('makes its signal on first use when given a function', () => {
+    let made = 0
+    const controller = new AbortController()
+    const make = () => {
+      made++
+      return controller.signal
+    }
+    const request = nodeRequest(message({}), make, null)
+    expect(made).toBe(0)
+    expect(request.signal).toBe(controller.signal)
+    expect(request.signal).toBe(controller.signal)
+    expect(made).toBe(1)
+  })
+
   it('has no body on a GET', async () => {
     const request = nodeRequest(message({}), new AbortController().signal, null)
     expect(request.body).toBeNull()

@@ -7,7 +7,8 @@ const decoder = new TextDecoder()
 
 /**
  * A `Request` for an `IncomingMessage` whose body is already in memory (or absent): `method`,
- * `url`, `headers`, `signal` and reading the body are answered from the message itself, and a
+ * `url`, `headers`, `signal` (given, or made on first use by a function) and reading the body
+ * are answered from the message itself, and a
  * real `Request` is built only when anything else is asked for (`clone()`, `body`, `cache`...).
  * Building a WHATWG `Request` (its `Headers`, a stream for the body, a follower signal) costs
  * more than the whole route it feeds; most handlers read four fields.
@@ -21,7 +22,7 @@ const decoder = new TextDecoder()
  */
 export function nodeRequest(
   incoming: IncomingMessage,
-  signal: AbortSignal,
+  signal: AbortSignal | (() => AbortSignal),
   bytes: Uint8Array | null,
 ): Request {
   return new NodeRequest(incoming, signal, bytes) as unknown as Request
@@ -29,14 +30,18 @@ export function nodeRequest(
 
 class NodeRequest {
   readonly #incoming: IncomingMessage
-  readonly #signal: AbortSignal
+  #signal: AbortSignal | (() => AbortSignal)
   readonly #bytes: Uint8Array | null
   #url: string | undefined
   #headers: Headers | undefined
   #real: Request | undefined
   #used = false
 
-  constructor(incoming: IncomingMessage, signal: AbortSignal, bytes: Uint8Array | null) {
+  constructor(
+    incoming: IncomingMessage,
+    signal: AbortSignal | (() => AbortSignal),
+    bytes: Uint8Array | null,
+  ) {
     this.#incoming = incoming
     this.#signal = signal
     this.#bytes = bytes
@@ -57,6 +62,7 @@ class NodeRequest {
   }
 
   get signal(): AbortSignal {
+    if (typeof this.#signal === 'function') this.#signal = this.#signal()
     return this.#signal
   }
 
@@ -96,7 +102,7 @@ class NodeRequest {
   /** The real `Request`, built on first need, with the body already used if it was. */
   materialise(): Request {
     if (this.#real) return this.#real
-    const init: RequestInit = { method: this.method, headers: this.headers, signal: this.#signal }
+    const init: RequestInit = { method: this.method, headers: this.headers, signal: this.signal }
     if (this.#bytes !== null) init.body = this.#bytes as BodyInit
     const real = new Request(this.url, init)
     if (this.#used) void real.arrayBuffer()

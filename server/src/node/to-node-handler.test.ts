@@ -5,7 +5,7 @@ import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createResthooks } from '../create-resthooks'
 import { bearerOwner } from '../test-kit/api'
-import { startHookReceiver } from '../test-kit/hook-receiver'
+import { startHookReceiver } from '../test-kit/receiver'
 import { type FetchHandler, toNodeHandler } from './to-node-handler'
 
 const cleanups: (() => Promise<unknown>)[] = []

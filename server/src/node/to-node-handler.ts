@@ -38,20 +38,38 @@ const MAX_BUFFERED_RESPONSE = 1024 * 1024
  */
 export function toNodeHandler(app: FetchHandler): NodeHandler {
   return async (request, response) => {
-    const controller = new AbortController()
-    response.once('close', () => {
-      if (!response.writableFinished) controller.abort()
-    })
+    const signal = closeSignal(response)
     let answer: Response
     try {
       const bytes = knownLength(request) ? await readWhole(request) : undefined
       // The client left while sending: nobody is waiting for an answer.
       if (bytes === null) return
-      answer = await app.fetch(toRequest(request, controller.signal, bytes))
+      answer = await app.fetch(toRequest(request, signal, bytes))
     } catch {
       answer = new Response(null, { status: 500 })
     }
     await writeResponse(answer, request, response)
+  }
+}
+
+/**
+ * A signal that aborts when the client goes away before the response is finished, made only
+ * when the handler asks for it (most never do).
+ */
+function closeSignal(response: ServerResponse): () => AbortSignal {
+  let controller: AbortController | undefined
+  let gone = false
+  response.once('close', () => {
+    if (response.writableFinished) return
+    gone = true
+    controller?.abort()
+  })
+  return () => {
+    if (!controller) {
+      controller = new AbortController()
+      if (gone) controller.abort()
+    }
+    return controller.signal
   }
 }
 
@@ -91,7 +109,7 @@ function readWhole(request: IncomingMessage): Promise<Uint8Array | null> {
 
 function toRequest(
   request: IncomingMessage,
-  signal: AbortSignal,
+  signal: () => AbortSignal,
   bytes: Uint8Array | undefined,
 ): Request {
   const method = request.method ?? 'GET'
@@ -101,7 +119,7 @@ function toRequest(
   const init: RequestInit & { duplex?: 'half' } = {
     method,
     headers: headersOf(request),
-    signal,
+    signal: signal(),
     body: bodyOf(request) as BodyInit,
     duplex: 'half',
   }

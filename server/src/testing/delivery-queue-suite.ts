@@ -1,43 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
+import type { DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
+import { job, attempt as makeAttempt, nextId as unique } from './factories'
 
-const run = Math.random().toString(36).slice(2, 8)
-let counter = 0
-/** Unique per process and per run, so durable queues sharing a database do not collide. */
-const unique = (prefix: string) => `${prefix}_${run}${String(++counter).padStart(20, '0')}`
-
-function makeJob(at: number, overrides: Partial<DeliveryJob> = {}): DeliveryJob {
-  return {
-    id: unique('dlv'),
-    message_id: unique('msg'),
-    subscription_id: unique('sub'),
-    owner: 'alice',
-    event: 'post.created',
-    body: '{"type":"post.created","timestamp":"2025-01-01T00:00:00.000Z","data":{"n":1}}',
-    attempt: 0,
-    next_attempt_at: at,
-    created_at: at,
-    ...overrides,
-  }
-}
-
-function makeAttempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
-  return {
-    id: unique('atm'),
-    subscription_id: unique('sub'),
-    owner: 'alice',
-    message_id: unique('msg'),
-    event: 'post.created',
-    attempt: 1,
-    outcome: 'failed',
-    response_status: 500,
-    error: null,
-    duration_ms: 12,
-    started_at: '2025-01-01T00:00:00.000Z',
-    next_attempt_at: '2025-01-01T00:00:05.000Z',
-    ...overrides,
-  }
-}
+/** A job of its own subscription, so no two jobs of the suite share one. */
+const makeJob = (at: number, overrides: Partial<DeliveryJob> = {}): DeliveryJob =>
+  job(at, { subscription_id: unique('sub'), ...overrides })
 
 const ids = (jobs: DeliveryJob[]) => jobs.map((job) => job.id)
 

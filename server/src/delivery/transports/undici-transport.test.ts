@@ -1,49 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { describeNetworkError } from '../network-error'
-import { type Receiver, startReceiver } from '../test-kit/receiver'
-import type { Transport, TransportRequest } from '../transport'
+import { deliveryTestKit } from '../test-kit/engine-setup'
+import { post, transportContract } from '../test-kit/transport-contract'
+import type { Transport } from '../transport'
 import { detectRuntime } from './create-transport'
 import { undiciTransport } from './undici-transport'
 
-const cleanups: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const started = await startReceiver(...args)
-  cleanups.push(() => started.close())
-  return started
-}
+const { defer, receiver } = deliveryTestKit()
 
 function transport(options: Parameters<typeof undiciTransport>[0]): Transport {
   const made = undiciTransport(options)
-  cleanups.push(async () => made.close?.())
+  defer(async () => made.close?.())
   return made
 }
-
-const post = (url: string, extra: Partial<TransportRequest> = {}): TransportRequest => ({
-  url,
-  headers: { 'content-type': 'application/json' },
-  body: '{"type":"t"}',
-  signal: new AbortController().signal,
-  maxResponseBytes: 1024,
-  ...extra,
-})
 
 const local = async (hostname: string) => (hostname === 'receiver.test' ? ['127.0.0.1'] : [])
 
 // undici is the transport rh selects on Node only; Bun and Deno use fetchTransport.
 describe.skipIf(detectRuntime() !== 'node')('undiciTransport', () => {
-  it('posts and returns the status, lower-case headers and the body', async () => {
-    const target = await receiver((_, response) => {
-      response.writeHead(202, { 'X-Thing': 'yes' }).end('accepted')
-    })
-    const response = await transport({ allowPrivateTargets: true })(post(target.url))
-    expect(response).toMatchObject({ status: 202, bodyText: 'accepted', bytesRead: 8 })
-    expect(response.headers['x-thing']).toBe('yes')
-    expect(target.requests[0]?.body).toBe('{"type":"t"}')
-  })
+  transportContract(() => transport({ allowPrivateTargets: true }), receiver)
 
   it('keeps connections alive across sequential requests', async () => {
     const sockets = new Set<unknown>()
@@ -54,26 +29,6 @@ describe.skipIf(detectRuntime() !== 'node')('undiciTransport', () => {
     const send = transport({ allowPrivateTargets: true })
     for (let n = 0; n < 20; n++) await send(post(target.url))
     expect(sockets.size).toBeLessThanOrEqual(2)
-  })
-
-  it('returns a redirect without following it', async () => {
-    const elsewhere = await receiver()
-    const target = await receiver((_, response) => {
-      response.writeHead(301, { location: elsewhere.url }).end()
-    })
-    const response = await transport({ allowPrivateTargets: true })(post(target.url))
-    expect(response.status).toBe(301)
-    expect(elsewhere.requests).toHaveLength(0)
-  })
-
-  it('reads no more than maxResponseBytes', async () => {
-    const target = await receiver((_, response) => {
-      response.writeHead(200).end('x'.repeat(100_000))
-    })
-    const response = await transport({ allowPrivateTargets: true })(
-      post(target.url, { maxResponseBytes: 10 }),
-    )
-    expect(response).toMatchObject({ bodyText: 'xxxxxxxxxx', bytesRead: 10, truncated: true })
   })
 
   it('connects to the address its resolver gave', async () => {
