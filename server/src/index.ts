@@ -9,6 +9,16 @@ export {
   type Resthooks,
   type ResthooksOptions,
 } from './create-resthooks'
+export {
+  type CreateTransportOptions,
+  createTransport,
+  type FetchTransportOptions,
+  fetchTransport,
+  type NodeHttpTransportOptions,
+  nodeHttpTransport,
+  type UndiciTransportOptions,
+  undiciTransport,
+} from './delivery/index'
 export type { RetryPolicy } from './delivery/retry-policy'
 export type { SigningOptions } from './delivery/signing'
 export type { Transport, TransportRequest, TransportResponse } from './delivery/transport'

@@ -25,6 +25,10 @@ export {
   detectRuntime,
 } from './transports/create-transport'
 export { type FetchTransportOptions, fetchTransport } from './transports/fetch-transport'
+export {
+  type NodeHttpTransportOptions,
+  nodeHttpTransport,
+} from './transports/node-http-transport'
 export { type UndiciTransportOptions, undiciTransport } from './transports/undici-transport'
 export type {
   DeliveryEngine,

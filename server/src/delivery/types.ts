@@ -39,7 +39,7 @@ export interface DeliveryEngineOptions {
   maxResponseBytes?: number
   /** Turns the SSRF address checks off (local development, tests). Default false. */
   allowPrivateTargets?: boolean
-  /** Default: undici on Node, fetch on Bun and Deno (see `createTransport`). */
+  /** Default: undici on Node, node:http with a connect-time address check on Bun and Deno, fetch elsewhere (see `createTransport`). */
   transport?: Transport
   /** DNS for the SSRF checks; default the system resolver. */
   resolve?: Resolve

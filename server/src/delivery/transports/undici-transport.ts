@@ -1,9 +1,6 @@
-import type { LookupAddress, LookupOptions } from 'node:dns'
-import { addressRefusal } from '../../ssrf/address-refusal'
-import { ipLiteralOf, type Resolve } from '../../ssrf/guard-target'
-import { parseIp } from '../../ssrf/parse-ip'
-import { TARGET_REFUSED } from '../network-error'
+import type { Resolve } from '../../ssrf/guard-target'
 import { decode, type Transport } from '../transport'
+import { guardedLookup, readNodeBody, refused, targetCache } from './guarded-lookup'
 
 /** Options of {@link undiciTransport}. */
 export interface UndiciTransportOptions {
@@ -14,14 +11,6 @@ export interface UndiciTransportOptions {
   /** Keep-alive connections per origin. Default 8. */
   connections?: number
 }
-
-type LookupCallback = (
-  error: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void
-
-const refused = (message: string) => Object.assign(new Error(message), { code: TARGET_REFUSED })
 
 /**
  * A {@link Transport} on undici's `request` with a keep-alive `Agent`: the default and fast path
@@ -36,35 +25,7 @@ const refused = (message: string) => Object.assign(new Error(message), { code: T
  * await transport.close?.()
  */
 export function undiciTransport(options: UndiciTransportOptions = {}): Transport {
-  function lookup(hostname: string, lookupOptions: LookupOptions, callback: LookupCallback) {
-    const found: Promise<LookupAddress[]> = options.resolve
-      ? options
-          .resolve(hostname)
-          .then((list) =>
-            list.map((address) => ({ address, family: parseIp(address)?.version ?? 4 })),
-          )
-      : import('node:dns').then((dns) =>
-          dns.promises.lookup(hostname, { ...lookupOptions, all: true }),
-        )
-    found.then(
-      (addresses) => {
-        if (!options.allowPrivateTargets) {
-          for (const { address } of addresses) {
-            const why = addressRefusal(address)
-            if (why) {
-              callback(refused(`target refused: ${hostname} resolved to ${address}, ${why}`), [])
-              return
-            }
-          }
-        }
-        const first = addresses[0]
-        if (!first) callback(refused(`target refused: ${hostname} does not resolve`), [])
-        else if (lookupOptions.all) callback(null, addresses)
-        else callback(null, first.address, first.family)
-      },
-      (error: NodeJS.ErrnoException) => callback(error, []),
-    )
-  }
+  const lookup = guardedLookup(options)
 
   // Loaded once; afterwards an attempt starts without awaiting the module or the agent.
   let send: typeof import('undici').request | undefined
@@ -95,7 +56,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       body: request.body,
       signal: request.signal,
     })
-    const body = await readBody(response.body, request.maxResponseBytes)
+    const body = await readNodeBody(response.body, request.maxResponseBytes)
     const headers: Record<string, string> = {}
     const raw = response.headers
     for (const name in raw) {
@@ -115,66 +76,4 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
     await agent?.close()
   }
   return transport
-}
-
-interface Target {
-  /** Parsed once: undici takes the URL object as is. */
-  url: URL
-  /** Why an IP-literal target is refused before connecting, or `null`. */
-  refusal: string | null
-}
-
-/** Parses and judges each target URL once (a bounded memo: targets repeat across attempts). */
-function targetCache(allowPrivateTargets: boolean): (target: string) => Target {
-  const known = new Map<string, Target>()
-  return (target) => {
-    let found = known.get(target)
-    if (!found) {
-      const url = new URL(target)
-      let refusal: string | null = null
-      if (!allowPrivateTargets) {
-        const literal = ipLiteralOf(url)
-        const why = literal === undefined ? null : addressRefusal(literal)
-        if (why) refusal = `target refused: ${literal} is ${why}`
-      }
-      found = { url, refusal }
-      if (known.size >= 10_000) known.clear()
-      known.set(target, found)
-    }
-    return found
-  }
-}
-
-interface BodyRead {
-  chunks: Uint8Array[]
-  bytesRead: number
-  truncated: boolean
-}
-
-/**
- * Reads at most `limit` bytes of a response body, then destroys it (nothing more is read).
- * Listens to the stream's events: cheaper than an async iterator per attempt.
- */
-function readBody(body: import('node:stream').Readable, limit: number): Promise<BodyRead> {
-  return new Promise((resolve, reject) => {
-    const read: BodyRead = { chunks: [], bytesRead: 0, truncated: false }
-    body.on('data', (chunk: Uint8Array) => {
-      if (read.truncated) return
-      const room = limit - read.bytesRead
-      if (chunk.byteLength > room) {
-        read.chunks.push(chunk.subarray(0, room))
-        read.bytesRead = limit
-        read.truncated = true
-        resolve(read)
-        body.destroy()
-        return
-      }
-      read.chunks.push(chunk)
-      read.bytesRead += chunk.byteLength
-    })
-    body.on('end', () => resolve(read))
-    body.on('error', (error) => {
-      if (!read.truncated) reject(error)
-    })
-  })
 }

@@ -1,0 +1,152 @@
+import type { LookupAddress, LookupOptions } from 'node:dns'
+import { addressRefusal } from '../../ssrf/address-refusal'
+import { ipLiteralOf, type Resolve } from '../../ssrf/guard-target'
+import { parseIp } from '../../ssrf/parse-ip'
+import { TARGET_REFUSED } from '../network-error'
+
+/** Options of {@link guardedLookup}. */
+export interface GuardedLookupOptions {
+  /** Skip the address check (local development, tests). Default false. */
+  allowPrivateTargets?: boolean | undefined
+  /** DNS to use; default `node:dns` `lookup`. */
+  resolve?: Resolve | undefined
+}
+
+/** The callback of a `node:dns`-style `lookup`. */
+export type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void
+
+/** A `node:dns`-style `lookup`, as `net.connect`, undici and `node:http` take it. */
+export type Lookup = (hostname: string, options: LookupOptions, callback: LookupCallback) => void
+
+/**
+ * An error a transport throws (or a lookup reports) for a refused address: `code` is
+ * `TARGET_REFUSED`, so `describeNetworkError` records its message.
+ *
+ * @example
+ * throw refused('target refused: 127.0.0.1 is loopback')
+ */
+export const refused = (message: string): Error =>
+  Object.assign(new Error(message), { code: TARGET_REFUSED })
+
+/**
+ * A connect-time `lookup` that resolves the hostname and refuses it when ANY address it resolves
+ * to is not global: the addresses it checks are the addresses the socket connects to, so a DNS
+ * answer that changes between a check and the connection (rebinding) cannot slip through.
+ * IP literals never reach a `lookup`: check them before connecting ({@link targetCache}).
+ *
+ * @example
+ * new undici.Agent({ connect: { lookup: guardedLookup({}) } })
+ * http.request(url, { lookup: guardedLookup({ resolve }) })
+ */
+export function guardedLookup(options: GuardedLookupOptions): Lookup {
+  return (hostname, lookupOptions, callback) => {
+    const found: Promise<LookupAddress[]> = options.resolve
+      ? options
+          .resolve(hostname)
+          .then((list) =>
+            list.map((address) => ({ address, family: parseIp(address)?.version ?? 4 })),
+          )
+      : import('node:dns').then((dns) =>
+          dns.promises.lookup(hostname, { ...lookupOptions, all: true }),
+        )
+    found.then(
+      (addresses) => {
+        if (!options.allowPrivateTargets) {
+          for (const { address } of addresses) {
+            const why = addressRefusal(address)
+            if (why) {
+              callback(refused(`target refused: ${hostname} resolved to ${address}, ${why}`), [])
+              return
+            }
+          }
+        }
+        const first = addresses[0]
+        if (!first) callback(refused(`target refused: ${hostname} does not resolve`), [])
+        else if (lookupOptions?.all) callback(null, addresses)
+        else callback(null, first.address, first.family)
+      },
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    )
+  }
+}
+
+/** A target URL parsed once, with the verdict on its IP literal. */
+export interface Target {
+  url: URL
+  /** Why an IP-literal target is refused before connecting, or `null`. */
+  refusal: string | null
+}
+
+/**
+ * Parses and judges each target URL once (a bounded memo: targets repeat across attempts).
+ * Hostnames are judged later, by {@link guardedLookup}; IP literals here, since no lookup runs
+ * for them.
+ *
+ * @example
+ * const targets = targetCache(false)
+ * targets('http://127.0.0.1/').refusal // 'target refused: 127.0.0.1 is loopback'
+ */
+export function targetCache(allowPrivateTargets: boolean): (target: string) => Target {
+  const known = new Map<string, Target>()
+  return (target) => {
+    let found = known.get(target)
+    if (!found) {
+      const url = new URL(target)
+      let refusal: string | null = null
+      if (!allowPrivateTargets) {
+        const literal = ipLiteralOf(url)
+        const why = literal === undefined ? null : addressRefusal(literal)
+        if (why) refusal = `target refused: ${literal} is ${why}`
+      }
+      found = { url, refusal }
+      if (known.size >= 10_000) known.clear()
+      known.set(target, found)
+    }
+    return found
+  }
+}
+
+/** What {@link readNodeBody} read. */
+export interface BodyRead {
+  chunks: Uint8Array[]
+  bytesRead: number
+  truncated: boolean
+}
+
+/**
+ * Reads at most `limit` bytes of a `node:stream` response body, then destroys it (nothing more
+ * is read). Listens to the stream's events: cheaper than an async iterator per attempt.
+ *
+ * @example
+ * const { chunks, bytesRead, truncated } = await readNodeBody(response.body, 65536)
+ */
+export function readNodeBody(
+  body: import('node:stream').Readable,
+  limit: number,
+): Promise<BodyRead> {
+  return new Promise((resolve, reject) => {
+    const read: BodyRead = { chunks: [], bytesRead: 0, truncated: false }
+    body.on('data', (chunk: Uint8Array) => {
+      if (read.truncated) return
+      const room = limit - read.bytesRead
+      if (chunk.byteLength > room) {
+        read.chunks.push(chunk.subarray(0, room))
+        read.bytesRead = limit
+        read.truncated = true
+        resolve(read)
+        body.destroy()
+        return
+      }
+      read.chunks.push(chunk)
+      read.bytesRead += chunk.byteLength
+    })
+    body.on('end', () => resolve(read))
+    body.on('error', (error) => {
+      if (!read.truncated) reject(error)
+    })
+  })
+}
