@@ -1,4 +1,5 @@
 import { ResthooksError } from '../errors'
+import { readLimited } from '../read-limited'
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(?:;|$)/i
 
@@ -56,30 +57,7 @@ async function readAtMost(
   maxBytes: number,
 ): Promise<Uint8Array> {
   if (!body) return new Uint8Array(0)
-  const reader = body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.byteLength
-      if (total > maxBytes) {
-        // Stop the sender: the rest is never read.
-        reader.cancel().catch(() => {})
-        throw tooLarge(maxBytes)
-      }
-      chunks.push(value)
-    }
-  } finally {
-    reader.releaseLock()
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
+  const bytes = await readLimited(body, maxBytes)
+  if (bytes === null) throw tooLarge(maxBytes)
   return bytes
 }

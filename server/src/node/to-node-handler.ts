@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http'
+import { readLimited } from '../read-limited'
 import { headersOf, nodeRequest, urlOf } from './node-request'
 
 /** Anything with a fetch handler: a `Resthooks`, a Hono app, a bare function's holder. */
@@ -248,24 +249,9 @@ async function readAll(
   body: ReadableStream<Uint8Array>,
   announced: number,
 ): Promise<Uint8Array | null> {
-  const reader = body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      chunks.push(value)
-      total += value.byteLength
-      if (total > announced) {
-        await reader.cancel()
-        return null
-      }
-    }
+    return await readLimited(body, announced)
   } catch {
     return null
-  } finally {
-    reader.releaseLock()
   }
-  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, total)
 }
