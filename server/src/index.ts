@@ -31,6 +31,7 @@ export { type MemoryQueueOptions, memoryQueue } from './queue/memory-queue'
 export type { Resolve } from './ssrf/guard-target'
 export { memoryStore } from './store/memory-store'
 export type {
+  DeliveryOutcome,
   ListQuery,
   Page,
   StoredSubscription,

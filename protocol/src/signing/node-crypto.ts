@@ -5,6 +5,8 @@
 export interface NodeCrypto {
   createHmac(algorithm: 'sha256', key: NodeKeyObject): NodeHash
   createHash(algorithm: 'sha256'): NodeHash
+  /** One-shot digest (Node >= 20.12); the output as latin1 (one char per byte) or base64. */
+  hash?(algorithm: 'sha256', data: Uint8Array, outputEncoding: 'latin1' | 'base64'): string
   createSecretKey(key: Uint8Array): NodeKeyObject
   createPrivateKey(key: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): NodeKeyObject
   createPublicKey(

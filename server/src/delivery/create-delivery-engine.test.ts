@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { startReceiver } from '../test-kit/receiver'
 import { deliveryTestKit } from './test-kit/engine-setup'
 import type { DeliveryResult } from './types'
@@ -130,34 +130,46 @@ describe('createDeliveryEngine', () => {
     expect((await engine.notify('alice', 'post.created', {})).deliveries).toBe(0)
   })
 
-  it('counts every failure when two attempts of a subscription fail at the same moment', async () => {
-    const held: Array<() => void> = []
-    const target = await receiver((_, response) => {
-      held.push(() => response.writeHead(500).end())
-      if (held.length === 2) for (const release of held.splice(0)) release()
-    })
-    const { store, engine, next } = setup({ retry: { retries: 0 }, disableAfter: 2 })
-    // A store whose reads take a moment, so both settlements read before either writes.
-    const get = store.get.bind(store)
-    store.get = async (owner, id) => {
-      const row = await get(owner, id)
-      await new Promise((resolve) => setTimeout(resolve, 5))
-      return row
-    }
-    const sub = await store.subscribe('alice', 'post.created', target.url)
-    await engine.notify('alice', 'post.created', { n: 1 })
-    await engine.notify('alice', 'post.created', { n: 2 })
-    const outcomes = [(await next()).outcome, (await next()).outcome].sort()
-    expect(outcomes).toEqual(['disabled', 'failed'])
-    expect(await get('alice', sub.id)).toMatchObject({
-      status: 'disabled',
-      consecutive_failures: 2,
-    })
-  })
+  it.each([
+    ['with recordOutcome', true],
+    ['without recordOutcome (read, then update, under a lock)', false],
+  ])(
+    'counts every failure when two attempts of a subscription fail at the same moment, a store %s',
+    async (_, atomic) => {
+      const held: Array<() => void> = []
+      const target = await receiver((_, response) => {
+        held.push(() => response.writeHead(500).end())
+        if (held.length === 2) for (const release of held.splice(0)) release()
+      })
+      const { store, engine, next } = setup({ retry: { retries: 0 }, disableAfter: 2 })
+      // A third-party store without the optional method.
+      if (!atomic) delete (store as { recordOutcome?: unknown }).recordOutcome
+      // A store whose reads take a moment, so both settlements read before either writes.
+      const get = store.get.bind(store)
+      store.get = async (owner, id) => {
+        const row = await get(owner, id)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        return row
+      }
+      const sub = await store.subscribe('alice', 'post.created', target.url)
+      await engine.notify('alice', 'post.created', { n: 1 })
+      await engine.notify('alice', 'post.created', { n: 2 })
+      const outcomes = [(await next()).outcome, (await next()).outcome].sort()
+      expect(outcomes).toEqual(['disabled', 'failed'])
+      expect(await get('alice', sub.id)).toMatchObject({
+        status: 'disabled',
+        consecutive_failures: 2,
+      })
+    },
+  )
 
-  it('resets the failure count when a delivery succeeds', async () => {
+  it.each([
+    ['with recordOutcome', true],
+    ['without recordOutcome', false],
+  ])('resets the failure count when a delivery succeeds, a store %s', async (_, atomic) => {
     const target = await receiver(statuses(500, 204))
     const { store, engine, next } = setup({ retry: { retries: 0 }, disableAfter: 2 })
+    if (!atomic) delete (store as { recordOutcome?: unknown }).recordOutcome
     const sub = await store.subscribe('alice', 'post.created', target.url)
     await engine.notify('alice', 'post.created', {})
     expect(await next()).toMatchObject({ outcome: 'failed' })
@@ -314,6 +326,36 @@ describe('createDeliveryEngine', () => {
     expect(slow.requests).toHaveLength(1)
     for (const release of held.splice(0)) release()
     expect(await next()).toMatchObject({ event: 'slow', outcome: 'delivered' })
+  })
+
+  it("puts a saturated host's overflow back for 10 ms, doubling while it stays saturated", async () => {
+    const held: Array<() => void> = []
+    const slow = await receiver((_, response) => {
+      held.push(() => response.writeHead(204).end())
+    })
+    // One in flight and one waiting for the host: the others go back to the queue.
+    const { clock, store, queue, engine, next } = setup({ concurrency: { global: 4, perHost: 1 } })
+    await store.subscribe('alice', 'post.created', slow.url)
+    for (let i = 0; i < 4; i++) await engine.notify('alice', 'post.created', { i })
+    await slow.request(1)
+    const start = clock.now()
+    const dueAfter = (ms: number) =>
+      vi.waitFor(async () => expect(await queue.nextDueAt()).toBe(start + ms))
+    await dueAfter(10)
+    await clock.advance(10)
+    await dueAfter(10 + 20)
+    await clock.advance(20)
+    await dueAfter(10 + 20 + 40)
+    // Caught up: its line empties, and the next overflow waits 10 ms again.
+    for (const release of held.splice(0)) release()
+    expect(await next()).toMatchObject({ outcome: 'delivered' })
+    await slow.request(2)
+    for (const release of held.splice(0)) release()
+    expect(await next()).toMatchObject({ outcome: 'delivered' })
+    await clock.advance(40)
+    await slow.request(3)
+    for (let i = 0; i < 4; i++) await engine.notify('alice', 'post.created', { i })
+    await vi.waitFor(async () => expect(await queue.nextDueAt()).toBe(clock.now() + 10))
   })
 
   it('runs no more attempts at once than the global limit', async () => {

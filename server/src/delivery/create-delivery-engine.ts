@@ -1,13 +1,14 @@
 import { DEFAULT_DISABLE_AFTER_FAILURES } from '@rh/protocol'
 import { ResthooksError } from '../errors'
 import { newId } from '../ids'
+import { isoTime } from '../iso-time'
 import type { DeliveryJob } from '../queue/delivery-queue'
 import { addressRefusal } from '../ssrf/address-refusal'
 import { checkUrl, guardTarget, ipLiteralOf } from '../ssrf/guard-target'
 import type { StoredSubscription } from '../store/subscription-store'
 import { type AttemptVerdict, classifyStatus } from './classify-response'
 import { createDeadlines } from './deadlines'
-import { deliveryHeaders } from './delivery-headers'
+import { signedHeaders } from './delivery-headers'
 import { handshake } from './handshake'
 import { createKeyedLock } from './keyed-lock'
 import { describeNetworkError } from './network-error'
@@ -32,8 +33,14 @@ interface Waiting {
   subscription: StoredSubscription
 }
 
-/** How long a job waits when its host is at its limit and its waiting line is full, in ms. */
-const HOST_BUSY_DELAY = 1000
+/**
+ * When a job's host is at its limit and its waiting line is full, the job goes back to the queue
+ * for this long, in ms: `min` at first, doubling up to `max` while the host stays saturated, and
+ * back to `min` once its line has emptied. A fast receiver's overflow is sent moments later (a
+ * fan-out to a few hosts does not stall for a second); a slow one's waits up to `max` between
+ * looks, so it costs few claims.
+ */
+const HOST_BUSY_DELAY = { min: 10, max: 1000 }
 /** After a queue error (database down), try claiming again after this long, in ms. */
 const QUEUE_ERROR_DELAY = 1000
 
@@ -44,8 +51,8 @@ const QUEUE_ERROR_DELAY = 1000
  * the queue's next due time on the injected clock, or until `notify` or `queue.onWake` wakes it.
  *
  * Per-host fairness: a host at `perHost` attempts keeps at most `perHost` more jobs waiting in
- * memory; further jobs for it are put back 1 s later, so a slow receiver never holds the global
- * slots that other hosts need.
+ * memory; further jobs for it are put back, 10 ms later at first and up to 1 s while the host
+ * stays saturated, so a slow receiver never holds the global slots that other hosts need.
  *
  * @example
  * const engine = createDeliveryEngine({
@@ -71,7 +78,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const stream = createResultsStream<DeliveryResult>()
   // A lease outlives an attempt plus a wait in a host's line; then the job is claimable again.
   const leaseMs = options.leaseMs ?? Math.max(60_000, 3 * timeout)
-  const settleContext = { store, queue, clock, policy, disableAfter, lock: createKeyedLock() }
+  const settleContext = { store, queue, policy, disableAfter, lock: createKeyedLock() }
   // Every attempt has the same timeout: their deadlines share one timer.
   const deadlines = createDeadlines(clock, timeout)
   const targets = targetCache(allowPrivateTargets)
@@ -86,6 +93,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const flights = new Set<Flight>()
   const hostActive = new Map<string, number>()
   const lines = new Map<string, Waiting[]>()
+  /** Saturated hosts: when their put-back jobs are due, and the delay that chose it. */
+  const busyHosts = new Map<string, { delay: number; until: number }>()
   let waiting = 0
 
   // Jobs held in memory (being read, in flight, waiting in a line) stay under two global
@@ -101,8 +110,11 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   }
 
   function wake() {
+    if (!running) return
+    // The running loop looks again before it sleeps (no call, so no promise, per wake).
+    if (claiming) claimAgain = true
     // Nothing to claim while enough is held; the next finishing attempt looks again.
-    if (running && (claiming || wanted() > 0)) void claimLoop()
+    else if (wanted() > 0) void claimLoop()
   }
 
   async function claimLoop(): Promise<void> {
@@ -145,62 +157,97 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     if (ms !== null && running) cancelTimer = clock.setTimer(wake, ms)
   }
 
-  /** Dispatches a claimed batch, reading each subscription once for all its jobs. */
+  /**
+   * Dispatches a claimed batch, reading each subscription once for all its jobs; each job then
+   * starts, waits in its host's line, or (rarely) goes back to the queue.
+   */
   function dispatchAll(jobs: DeliveryJob[]) {
     claimed += jobs.length
-    const reads = new Map<string, Promise<StoredSubscription | null>>()
+    const groups = new Map<string, DeliveryJob[]>()
+    let last: DeliveryJob[] | undefined
     for (const job of jobs) {
-      const key = `${job.owner}\n${job.subscription_id}`
-      let read = reads.get(key)
-      if (!read) {
-        read = store.get(job.owner, job.subscription_id)
-        reads.set(key, read)
+      // Most batches are runs of one subscription's jobs: no key to build for those.
+      const first = last?.[0]
+      if (last && first?.subscription_id === job.subscription_id && first.owner === job.owner) {
+        last.push(job)
+        continue
       }
-      void dispatch(job, read)
+      const key = `${job.owner}\n${job.subscription_id}`
+      last = groups.get(key)
+      if (last) {
+        last.push(job)
+      } else {
+        last = [job]
+        groups.set(key, last)
+      }
+    }
+    for (const group of groups.values()) {
+      const { owner, subscription_id } = group[0] as DeliveryJob
+      attempted(() => store.get(owner, subscription_id)).then(
+        (subscription) => {
+          for (const job of group) dispatch(job, subscription)
+        },
+        () => {
+          // The leases run out and the jobs are claimed again: nothing is lost.
+          claimed -= group.length
+          wake()
+        },
+      )
     }
   }
 
-  async function dispatch(
-    job: DeliveryJob,
-    read: Promise<StoredSubscription | null>,
-  ): Promise<void> {
-    let started = false
-    try {
-      const subscription = await read
-      if (!running) {
-        await queue.reschedule(job.id, job.attempt, clock.now())
-        return
-      }
-      // Deleted, paused or disabled since notify: the delivery is dropped, not attempted.
-      if (subscription?.status !== 'active') {
-        await queue.complete(job.id)
-        return
-      }
-      const host = targets(subscription.target_url).host
-      const active = hostActive.get(host) ?? 0
-      if (active < perHost && flights.size < globalLimit && !lines.has(host)) {
-        claimed--
-        started = true
-        startAttempt(job, subscription, host)
-        return
-      }
-      const line = lines.get(host) ?? []
-      // Waiting for its host (a host's line is at most `perHost` long) or for a global slot.
-      if (line.length < perHost || (active < perHost && line.length < globalLimit)) {
-        line.push({ job, subscription })
-        lines.set(host, line)
-        waiting++
-        return
-      }
-      await queue.reschedule(job.id, job.attempt, clock.now() + HOST_BUSY_DELAY)
-    } catch {
-      // The lease runs out and the job is claimed again: nothing is lost.
-    } finally {
-      if (!started) {
-        claimed--
-        wake()
-      }
+  function dispatch(job: DeliveryJob, subscription: StoredSubscription | null) {
+    claimed--
+    if (!running) return settle(() => queue.reschedule(job.id, job.attempt, clock.now()))
+    // Deleted, paused or disabled since notify: the delivery is dropped, not attempted.
+    if (subscription?.status !== 'active') return settle(() => queue.complete(job.id))
+    const host = targets(subscription.target_url).host
+    const active = hostActive.get(host) ?? 0
+    if (active < perHost && flights.size < globalLimit && !lines.has(host)) {
+      startAttempt(job, subscription, host)
+      return
     }
+    const line = lines.get(host)
+    const length = line?.length ?? 0
+    // Waiting for its host (a host's line is at most `perHost` long) or for a global slot.
+    if (length < perHost || (active < perHost && length < globalLimit)) {
+      if (line) line.push({ job, subscription })
+      else lines.set(host, [{ job, subscription }])
+      waiting++
+    } else {
+      const until = busyUntil(host)
+      settle(() => queue.reschedule(job.id, job.attempt, until))
+    }
+    wake()
+  }
+
+  /**
+   * When a saturated host's put-back jobs are due: the jobs put back together share one time,
+   * and a host still saturated when that time has come waits twice as long the next time.
+   */
+  function busyUntil(host: string): number {
+    const now = clock.now()
+    const busy = busyHosts.get(host)
+    if (!busy) {
+      const fresh = { delay: HOST_BUSY_DELAY.min, until: now + HOST_BUSY_DELAY.min }
+      busyHosts.set(host, fresh)
+      return fresh.until
+    }
+    if (now >= busy.until) {
+      busy.delay = Math.min(2 * busy.delay, HOST_BUSY_DELAY.max)
+      busy.until = now + busy.delay
+    }
+    return busy.until
+  }
+
+  /** Holds a slot until a job handed back to the queue is written (or failed: its lease runs out). */
+  function settle(write: () => Promise<void>) {
+    claimed++
+    const done = () => {
+      claimed--
+      wake()
+    }
+    attempted(write).then(done, done)
   }
 
   function startAttempt(job: DeliveryJob, subscription: StoredSubscription, host: string) {
@@ -216,18 +263,65 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     flight.done = fly(flight, subscription, host)
   }
 
+  /**
+   * One attempt (signed afresh, under one deadline), its consequences, then the slot goes to
+   * the next job. One async function for all of it: each further one costs a promise and
+   * microtask hops per delivery.
+   */
   async function fly(flight: Flight, subscription: StoredSubscription, host: string) {
+    const { job, controller } = flight
     try {
-      await attempt(flight, subscription)
+      const startedAt = clock.now()
+      const deadline = deadlines.start(controller, startedAt)
+      let verdict: AttemptVerdict
+      let status: number | null = null
+      let retryAfter: string | undefined
+      try {
+        const refusal = targets(subscription.target_url).refusal
+        if (refusal) throw refusal()
+        const signer = signers.forSecret(subscription.secret)
+        if (!signer) throw new Error('no signing key for this subscription')
+        const timestamp = Math.floor(startedAt / 1000)
+        const id = job.message_id
+        const signature = await signer.sign({ id, timestamp, body: job.body })
+        const response = await transport({
+          url: subscription.target_url,
+          headers: signedHeaders(id, timestamp, signature),
+          body: job.body,
+          signal: controller.signal,
+          maxResponseBytes,
+        })
+        status = response.status
+        retryAfter = response.headers['retry-after']
+        verdict = classifyStatus(status)
+      } catch (error) {
+        const message =
+          error instanceof ResthooksError
+            ? error.message
+            : describeNetworkError(error, controller.signal)
+        verdict = { kind: 'failed', error: message, retryable: true }
+      } finally {
+        deadlines.cancel(deadline)
+      }
+      // Unless close() took the job back meanwhile.
+      if (!flight.released) {
+        flight.settling = true
+        const endedAt = clock.now()
+        const report = { job, subscription, verdict, status, retryAfter, startedAt, endedAt }
+        stream.publish(await settleAttempt(report, settleContext))
+      }
     } catch {
       // A store or queue error while settling: the lease runs out and the job is retried.
+    } finally {
+      flights.delete(flight)
+      const active = (hostActive.get(host) ?? 1) - 1
+      if (active === 0) hostActive.delete(host)
+      else hostActive.set(host, active)
+      if (running) startWaiting()
+      // Its line has emptied: the host has caught up, its next overflow waits the least again.
+      if (busyHosts.size > 0 && !lines.has(host)) busyHosts.delete(host)
+      wake()
     }
-    flights.delete(flight)
-    const active = (hostActive.get(host) ?? 1) - 1
-    if (active === 0) hostActive.delete(host)
-    else hostActive.set(host, active)
-    if (running) startWaiting()
-    wake()
   }
 
   /**
@@ -235,64 +329,24 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
    * goes to the back), and a host at its `perHost` limit is skipped.
    */
   function startWaiting() {
-    for (const [host, line] of lines) {
-      if (flights.size >= globalLimit) return
-      if ((hostActive.get(host) ?? 0) >= perHost) continue
-      const next = line.shift() as Waiting
-      waiting--
-      lines.delete(host)
-      if (line.length > 0) lines.set(host, line)
-      startAttempt(next.job, next.subscription, host)
+    for (let progress = true; progress && waiting > 0; ) {
+      progress = false
+      for (const host of lines.keys()) {
+        if (flights.size >= globalLimit) return
+        if ((hostActive.get(host) ?? 0) >= perHost) continue
+        const line = lines.get(host) as Waiting[]
+        const next = line.shift() as Waiting
+        waiting--
+        // To the back of the turn order (a lone host needs no move; the outer loop revisits it).
+        if (line.length === 0) lines.delete(host)
+        else if (lines.size > 1) {
+          lines.delete(host)
+          lines.set(host, line)
+        }
+        startAttempt(next.job, next.subscription, host)
+        progress = true
+      }
     }
-  }
-
-  async function attempt(flight: Flight, subscription: StoredSubscription): Promise<void> {
-    const { job, controller } = flight
-    const startedAt = clock.now()
-    const deadline = deadlines.start(() => controller.abort())
-    let verdict: AttemptVerdict
-    let status: number | null = null
-    let retryAfter: string | undefined
-    try {
-      const refusal = targets(subscription.target_url).refusal
-      if (refusal) throw refusal()
-      const signer = signers.forSecret(subscription.secret)
-      if (!signer) throw new Error('no signing key for this subscription')
-      const headers = await deliveryHeaders(signer, job.message_id, startedAt, job.body)
-      const response = await transport({
-        url: subscription.target_url,
-        headers,
-        body: job.body,
-        signal: controller.signal,
-        maxResponseBytes,
-      })
-      status = response.status
-      retryAfter = response.headers['retry-after']
-      verdict = classifyStatus(status)
-    } catch (error) {
-      const message =
-        error instanceof ResthooksError
-          ? error.message
-          : describeNetworkError(error, controller.signal)
-      verdict = { kind: 'failed', error: message, retryable: true }
-    } finally {
-      deadline.cancel()
-    }
-    if (flight.released) return
-    flight.settling = true
-    const result = await settleAttempt(
-      {
-        job,
-        subscription,
-        verdict,
-        status,
-        retryAfter,
-        startedAt,
-        durationMs: clock.now() - startedAt,
-      },
-      settleContext,
-    )
-    stream.publish(result)
   }
 
   return {
@@ -302,7 +356,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
       const messageId = newId('msg', now)
       let body: string
       try {
-        body = JSON.stringify({ type: event, timestamp: new Date(now).toISOString(), data })
+        body = JSON.stringify({ type: event, timestamp: isoTime(now), data })
       } catch (error) {
         throw new ResthooksError('invalid_request', 'data is not JSON-serializable', {
           cause: error,
@@ -443,5 +497,14 @@ function inspectTarget(target: string, allowPrivateTargets: boolean): TargetInfo
     refusal: why
       ? () => new ResthooksError('target_refused', `target refused: ${literal} is ${why}`)
       : null,
+  }
+}
+
+/** `call()`, with a synchronous throw (a store or queue that is not async) as a rejection. */
+function attempted<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return call()
+  } catch (error) {
+    return Promise.reject(error)
   }
 }

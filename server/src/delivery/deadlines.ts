@@ -1,34 +1,45 @@
 import type { Clock } from '../clock'
 
-/** A deadline being watched; `cancel` it when the work finished in time. */
+/** What a deadline stops when it passes: an `AbortController`, typically. */
+export interface Abortable {
+  abort(): void
+}
+
+/** A deadline being watched; hand it to `cancel` when the work finished in time. */
 export interface Deadline {
-  cancel(): void
+  readonly at: number
 }
 
 /** Deadlines that all last the same time, on one timer. */
 export interface Deadlines {
-  /** Calls `expire` once `ms` (the fixed duration) has passed on the clock, unless cancelled. */
-  start(expire: () => void): Deadline
+  /**
+   * Calls `target.abort()` once `ms` (the fixed duration) has passed on the clock since `now`
+   * (default: the clock's now), unless cancelled.
+   */
+  start(target: Abortable, now?: number): Deadline
+  /** Stops watching a deadline (the work finished in time); again is harmless. */
+  cancel(deadline: Deadline): void
   /** Deadlines still watched. */
   readonly size: number
 }
 
 interface Entry extends Deadline {
-  at: number
-  expire: () => void
+  target: Abortable
 }
 
 /**
  * Deadlines of one fixed duration on ONE timer of the injected clock, instead of a timer per
  * attempt. Since every deadline lasts `ms`, they expire in the order they started: the watched
  * set is kept in start order, the timer is armed for the oldest, and when it fires every expired
- * one is called and the timer is armed for the next. Finishing in time costs a `Set` delete.
+ * one is aborted and the timer is armed for the next. Finishing in time costs a `Set` delete,
+ * and a deadline is one small object (no closures per attempt).
  *
  * @example
  * const deadlines = createDeadlines(systemClock, 10_000)
- * const deadline = deadlines.start(() => controller.abort())
+ * const controller = new AbortController()
+ * const deadline = deadlines.start(controller)
  * await work(controller.signal)
- * deadline.cancel()
+ * deadlines.cancel(deadline)
  */
 export function createDeadlines(clock: Clock, ms: number): Deadlines {
   const watched = new Set<Entry>()
@@ -56,23 +67,20 @@ export function createDeadlines(clock: Clock, ms: number): Deadlines {
     for (const entry of watched) {
       if (entry.at > now) break
       watched.delete(entry)
-      entry.expire()
+      entry.target.abort()
     }
     arm()
   }
 
   return {
-    start(expire) {
-      const entry: Entry = {
-        at: clock.now() + ms,
-        expire,
-        cancel() {
-          if (watched.delete(entry) && watched.size === 0) arm()
-        },
-      }
+    start(target, now = clock.now()) {
+      const entry: Entry = { at: now + ms, target }
       watched.add(entry)
       if (!cancelTimer) arm()
       return entry
+    },
+    cancel(deadline) {
+      if (watched.delete(deadline as Entry) && watched.size === 0) arm()
     },
     get size() {
       return watched.size

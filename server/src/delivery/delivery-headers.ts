@@ -17,11 +17,26 @@ export async function deliveryHeaders(
   body: string,
 ): Promise<Record<string, string>> {
   const timestamp = Math.floor(now / 1000)
+  const signature = await signer.sign({ id: messageId, timestamp, body })
+  return signedHeaders(messageId, timestamp, signature)
+}
+
+/**
+ * The headers of one attempt whose signature is already made (see {@link deliveryHeaders}).
+ *
+ * @example
+ * const headers = signedHeaders(job.message_id, timestamp, await signer.sign({ id, timestamp, body }))
+ */
+export function signedHeaders(
+  messageId: string,
+  timestamp: number,
+  signature: string,
+): Record<string, string> {
   return {
     'content-type': 'application/json',
     'user-agent': USER_AGENT,
     'webhook-id': messageId,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': await signer.sign({ id: messageId, timestamp, body }),
+    'webhook-signature': signature,
   }
 }

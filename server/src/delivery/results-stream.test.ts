@@ -55,4 +55,28 @@ describe('createResultsStream', () => {
     stream.publish(1)
     expect(await drain(stream.iterable())).toEqual([])
   })
+
+  it('answers next() calls made before any item in order, and ends those left at the end', async () => {
+    const stream = createResultsStream<number>()
+    const iterator = stream.iterable()[Symbol.asyncIterator]()
+    const [first, second, third] = [iterator.next(), iterator.next(), iterator.next()]
+    stream.publish(1)
+    stream.publish(2)
+    stream.end()
+    expect(await Promise.all([first, second, third])).toEqual([
+      { done: false, value: 1 },
+      { done: false, value: 2 },
+      { done: true, value: undefined },
+    ])
+  })
+
+  it('ends a waiting next() when the consumer returns', async () => {
+    const stream = createResultsStream<number>()
+    const iterator = stream.iterable()[Symbol.asyncIterator]()
+    const pending = iterator.next()
+    await iterator.return?.()
+    expect(await pending).toEqual({ done: true, value: undefined })
+    stream.publish(1)
+    expect(await iterator.next()).toEqual({ done: true, value: undefined })
+  })
 })

@@ -9,9 +9,12 @@ export interface ResultsStream<T> {
 
 interface Consumer<T> {
   buffer: T[]
-  wake: (() => void) | null
+  /** `next()` calls waiting for an item, oldest first: a published item goes straight to one. */
+  waiting: ((result: IteratorResult<T>) => void)[]
   dropped: number
 }
+
+const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined })
 
 /**
  * A fan-out stream that never blocks the publisher: every consumer (one per `iterable()` call,
@@ -27,25 +30,37 @@ interface Consumer<T> {
 export function createResultsStream<T>(limit = 1000): ResultsStream<T> {
   const consumers = new Set<Consumer<T>>()
   let ended = false
+  const close = (consumer: Consumer<T>) => {
+    consumers.delete(consumer)
+    consumer.buffer.length = 0
+    for (const resolve of consumer.waiting.splice(0)) resolve(DONE)
+  }
   return {
     publish(item) {
       if (ended) return
       for (const consumer of consumers) {
+        const waiting = consumer.waiting.shift()
+        if (waiting) {
+          waiting({ done: false, value: item })
+          continue
+        }
         if (consumer.buffer.length >= limit) {
           consumer.buffer.shift()
           consumer.dropped++
         }
         consumer.buffer.push(item)
-        consumer.wake?.()
       }
     },
     end() {
       ended = true
-      for (const consumer of consumers) consumer.wake?.()
+      // Consumers still reading drain their buffers first; waiting ones have nothing left.
+      for (const consumer of consumers) {
+        for (const resolve of consumer.waiting.splice(0)) resolve(DONE)
+      }
     },
     iterable() {
       const join = (): Consumer<T> => {
-        const consumer: Consumer<T> = { buffer: [], wake: null, dropped: 0 }
+        const consumer: Consumer<T> = { buffer: [], waiting: [], dropped: 0 }
         if (!ended) consumers.add(consumer)
         return consumer
       }
@@ -61,24 +76,22 @@ export function createResultsStream<T>(limit = 1000): ResultsStream<T> {
           const own = unused ?? join()
           unused = null
           latest = own
-          const finish = async (): Promise<IteratorResult<T>> => {
-            consumers.delete(own)
-            own.buffer.length = 0
-            return { done: true, value: undefined }
-          }
           return {
-            async next() {
-              for (;;) {
-                const item = own.buffer.shift()
-                if (item !== undefined) return { done: false, value: item }
-                if (ended || !consumers.has(own)) return finish()
-                await new Promise<void>((resolve) => {
-                  own.wake = resolve
-                })
-                own.wake = null
+            // Not `async`: a buffered item or a waiting reader costs one promise, no more.
+            next() {
+              if (own.buffer.length > 0) {
+                return Promise.resolve({ done: false, value: own.buffer.shift() as T })
               }
+              if (ended || !consumers.has(own)) {
+                close(own)
+                return Promise.resolve(DONE)
+              }
+              return new Promise((resolve) => own.waiting.push(resolve))
             },
-            return: finish,
+            return() {
+              close(own)
+              return Promise.resolve(DONE)
+            },
           }
         },
       }

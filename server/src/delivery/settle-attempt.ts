@@ -1,5 +1,5 @@
-import type { Clock } from '../clock'
 import { newId } from '../ids'
+import { isoTime } from '../iso-time'
 import type { DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
 import type { StoredSubscription, SubscriptionStore } from '../store/subscription-store'
 import type { AttemptVerdict } from './classify-response'
@@ -15,19 +15,19 @@ export interface AttemptReport {
   status: number | null
   retryAfter: string | undefined
   startedAt: number
-  durationMs: number
+  /** When the attempt ended (the response or the error), in ms: "now" for its consequences. */
+  endedAt: number
 }
 
 /** What {@link settleAttempt} writes to. */
 export interface SettleContext {
   store: SubscriptionStore
   queue: DeliveryQueue
-  clock: Clock
   policy: RetryPolicy
   disableAfter: number
   /**
    * Serialises the read-then-write of one subscription's failure count, so two attempts
-   * settling at once cannot lose an update. Default: none.
+   * settling at once cannot lose an update, for a store without `recordOutcome`. Default: none.
    */
   lock?: KeyedLock
 }
@@ -52,9 +52,10 @@ export async function settleAttempt(
   context: SettleContext,
 ): Promise<DeliveryResult> {
   const { job, subscription, verdict } = report
-  const { store, queue, clock, policy } = context
+  const { store, queue, policy } = context
   const attempt = job.attempt + 1
-  const now = clock.now()
+  const now = report.endedAt
+  const durationMs = Math.max(0, Math.round(now - report.startedAt))
   let outcome: DeliveryResult['outcome']
   let nextAttemptAt: number | null = null
 
@@ -89,45 +90,24 @@ export async function settleAttempt(
     outcome: verdict.kind,
     response_status: report.status,
     error: verdict.kind === 'failed' ? verdict.error : null,
-    duration_ms: Math.max(0, Math.round(report.durationMs)),
-    started_at: new Date(report.startedAt).toISOString(),
-    next_attempt_at: nextAttemptAt === null ? null : new Date(nextAttemptAt).toISOString(),
+    duration_ms: durationMs,
+    started_at: isoTime(report.startedAt),
+    next_attempt_at: nextAttemptAt === null ? null : isoTime(nextAttemptAt),
   })
 
-  const lock: KeyedLock = context.lock ?? ((_, section) => section())
   if (outcome === 'delivered') {
-    await Promise.all([recorded, queue.complete(job.id)])
-    await lock(subscription.id, async () => {
-      const current = await store.get(job.owner, subscription.id)
-      if (current && current.consecutive_failures !== 0) {
-        await store.update(job.owner, subscription.id, {
-          consecutive_failures: 0,
-          updated_at: isoNow(clock),
-        })
-      }
-    })
+    await both(recorded, queue.complete(job.id))
+    await countOutcome(job.owner, subscription.id, true, now, context)
   } else if (outcome === 'gone') {
     await recorded
     await store.delete(job.owner, subscription.id)
     await queue.cancelSubscription(subscription.id)
     await queue.complete(job.id)
   } else if (outcome === 'retrying') {
-    await Promise.all([recorded, queue.reschedule(job.id, attempt, nextAttemptAt as number)])
+    await both(recorded, queue.reschedule(job.id, attempt, nextAttemptAt as number))
   } else {
-    await Promise.all([recorded, queue.complete(job.id)])
-    const disabled = await lock(subscription.id, async () => {
-      const current = await store.get(job.owner, subscription.id)
-      if (!current) return false
-      const failures = current.consecutive_failures + 1
-      const disable = failures >= context.disableAfter && current.status === 'active'
-      await store.update(job.owner, subscription.id, {
-        consecutive_failures: failures,
-        ...(disable ? { status: 'disabled' as const } : {}),
-        updated_at: isoNow(clock),
-      })
-      return disable
-    })
-    if (disabled) outcome = 'disabled'
+    await both(recorded, queue.complete(job.id))
+    if (await countOutcome(job.owner, subscription.id, false, now, context)) outcome = 'disabled'
   }
 
   return {
@@ -140,9 +120,48 @@ export async function settleAttempt(
     outcome,
     response_status: report.status,
     error: verdict.kind === 'failed' ? verdict.error : null,
-    duration_ms: Math.max(0, Math.round(report.durationMs)),
+    duration_ms: durationMs,
     next_attempt_at: nextAttemptAt,
   }
 }
 
-const isoNow = (clock: Clock) => new Date(clock.now()).toISOString()
+/**
+ * Awaits two writes issued together, and both even when the first fails (none is left to an
+ * unhandled rejection): `Promise.all` for two, without its allocations on every attempt.
+ */
+async function both(first: Promise<void>, second: Promise<void>): Promise<void> {
+  try {
+    await first
+  } finally {
+    await second
+  }
+}
+
+/**
+ * Resets (delivered) or counts (given up) the subscription's consecutive failures; `true` when
+ * this disabled it. One atomic store call where the store has `recordOutcome`; else a read and
+ * an update under the per-subscription lock.
+ */
+function countOutcome(
+  owner: string,
+  id: string,
+  delivered: boolean,
+  at: number,
+  context: SettleContext,
+): Promise<boolean> {
+  const { store, disableAfter } = context
+  if (store.recordOutcome) return store.recordOutcome(owner, id, { delivered, disableAfter, at })
+  const lock: KeyedLock = context.lock ?? ((_, section) => section())
+  return lock(id, async () => {
+    const current = await store.get(owner, id)
+    if (!current || (delivered && current.consecutive_failures === 0)) return false
+    const failures = delivered ? 0 : current.consecutive_failures + 1
+    const disable = !delivered && failures >= disableAfter && current.status === 'active'
+    await store.update(owner, id, {
+      consecutive_failures: failures,
+      ...(disable ? { status: 'disabled' as const } : {}),
+      updated_at: isoTime(at),
+    })
+    return disable
+  })
+}

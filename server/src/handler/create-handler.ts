@@ -1,6 +1,7 @@
 import { SubscriptionIdSchema } from '@rh/protocol'
 import * as v from 'valibot'
 import { ResthooksError } from '../errors'
+import { realResponse, TAKES_LIGHT_RESPONSE } from './light-response'
 import { matchRoute } from './match-route'
 import { problemResponse } from './problem-response'
 import { readJson } from './read-json'
@@ -13,6 +14,7 @@ import {
   type RouteContext,
   updateSubscription,
 } from './subscription-routes'
+import { urlPath } from './url-path'
 
 /** Identifies the owner of an API request, or `null` to refuse it with `401`. */
 export type Authenticate = (request: Request) => string | null | Promise<string | null>
@@ -40,7 +42,10 @@ export interface HandlerContext extends RouteContext {
 export function createHandler(context: HandlerContext): (request: Request) => Promise<Response> {
   return async (request) => {
     try {
-      return await handle(context, request)
+      const response = await handle(context, request)
+      return (request as { [TAKES_LIGHT_RESPONSE]?: boolean })[TAKES_LIGHT_RESPONSE] === true
+        ? response
+        : realResponse(response)
     } catch (error) {
       if (!(error instanceof ResthooksError) || error.status >= 500) {
         context.onError(error, request)
@@ -51,8 +56,7 @@ export function createHandler(context: HandlerContext): (request: Request) => Pr
 }
 
 async function handle(context: HandlerContext, request: Request): Promise<Response> {
-  const url = new URL(request.url)
-  const route = matchRoute(url.pathname)
+  const route = matchRoute(urlPath(request.url))
   if (!route) throw new ResthooksError('not_found', 'no such route')
   if (!route.allow.includes(request.method)) {
     return problemResponse(
@@ -61,7 +65,9 @@ async function handle(context: HandlerContext, request: Request): Promise<Respon
     )
   }
   if (context.closed()) throw new ResthooksError('unavailable', 'the server is shutting down')
-  const owner = await context.authenticate(request)
+  const found = context.authenticate(request)
+  // Most authenticate synchronously: no turn of the microtask queue for them.
+  const owner = typeof found === 'string' ? found : await found
   if (typeof owner !== 'string' || owner === '') {
     throw new ResthooksError('unauthorized', 'the request does not identify an owner')
   }
@@ -70,23 +76,23 @@ async function handle(context: HandlerContext, request: Request): Promise<Respon
   if (route.id !== undefined && !v.is(SubscriptionIdSchema, id)) {
     throw new ResthooksError('not_found', 'no such subscription')
   }
-  const body = () => readJson(request, context.maxBodyBytes)
+  const max = context.maxBodyBytes
   switch (route.name) {
     case 'subscriptions':
       return request.method === 'POST'
-        ? createSubscription(context, owner, await body(), false)
-        : listSubscriptions(context, owner, url)
+        ? createSubscription(context, owner, await readJson(request, max), false)
+        : listSubscriptions(context, owner, new URL(request.url))
     case 'legacy-subscribe':
-      return createSubscription(context, owner, await body(), true)
+      return createSubscription(context, owner, await readJson(request, max), true)
     case 'subscription':
       if (request.method === 'GET') return getSubscription(context, owner, id)
       if (request.method === 'PATCH') {
-        return updateSubscription(context, owner, id, await body())
+        return updateSubscription(context, owner, id, await readJson(request, max))
       }
       return deleteSubscription(context, owner, id)
     case 'legacy-unsubscribe':
       return deleteSubscription(context, owner, id)
     case 'attempts':
-      return listAttempts(context, owner, id, url)
+      return listAttempts(context, owner, id, new URL(request.url))
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { matchRoute } from './match-route'
 
@@ -39,4 +40,48 @@ describe('matchRoute', () => {
     expect(matchRoute('/subscriptions/sub%5Fx')?.id).toBe('sub_x')
     expect(matchRoute('/subscriptions/%E0%A4%A')?.id).not.toBe('%E0%A4%A')
   })
+
+  it('reads the same trailing segments as splitting the whole path would', () => {
+    const segment = fc.constantFrom(
+      '',
+      'subscriptions',
+      'subscribe',
+      'unsubscribe',
+      'attempts',
+      id,
+      'x',
+      '%73ubscriptions',
+      '%E0%A4%A',
+    )
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 5 }), fc.boolean(), (segments, rooted) => {
+        const path = `${rooted ? '/' : ''}${segments.join('/')}`
+        expect(matchRoute(path)).toEqual(bySplitting(path))
+      }),
+    )
+  })
 })
+
+/** The routing rule, read the obvious way: every segment split and decoded. */
+function bySplitting(path: string) {
+  const decode = (s: string | undefined) => {
+    if (s === undefined) return undefined
+    try {
+      return decodeURIComponent(s)
+    } catch {
+      return `\u0000${s}`
+    }
+  }
+  const segments = path.split('/')
+  const last = decode(segments.at(-1))
+  const before = decode(segments.at(-2))
+  if (last === undefined || last === '') return null
+  if (last === 'subscriptions') return matchRoute('/subscriptions')
+  if (last === 'subscribe') return matchRoute('/subscribe')
+  if (last === 'attempts' && decode(segments.at(-3)) === 'subscriptions' && before) {
+    return { ...matchRoute(`/subscriptions/${id}/attempts`), id: before }
+  }
+  if (before === 'subscriptions') return { ...matchRoute(`/subscriptions/${id}`), id: last }
+  if (before === 'unsubscribe') return { ...matchRoute(`/unsubscribe/${id}`), id: last }
+  return null
+}

@@ -39,15 +39,20 @@ const ALLOW: Record<RouteName, readonly string[]> = {
  * matchRoute('/hooks/subscriptions/sub_01JB8X6T3QH6W2Y9V4KZP7M5RC') // { name: 'subscription', id: 'sub_01JB…', allow: [...] }
  */
 export function matchRoute(pathname: string): Route | null {
-  const segments = pathname.split('/')
-  const last = decode(segments.at(-1))
-  const before = decode(segments.at(-2))
+  // The last three segments, found from the end (no array of every segment).
+  const a = pathname.lastIndexOf('/')
+  const b = a > 0 ? pathname.lastIndexOf('/', a - 1) : -1
+  const last = decode(pathname.slice(a + 1))
+  const before =
+    b < 0 ? (a < 0 ? undefined : decode(pathname.slice(0, a))) : decode(pathname.slice(b + 1, a))
   if (last === undefined || last === '') return null
   // Route words are never ids (ids start with sub_), so they are tested first.
   if (last === 'subscriptions') return route('subscriptions')
   if (last === 'subscribe') return route('legacy-subscribe')
-  if (last === 'attempts' && decode(segments.at(-3)) === 'subscriptions' && before) {
-    return route('attempts', before)
+  if (last === 'attempts' && before) {
+    const c = b > 0 ? pathname.lastIndexOf('/', b - 1) : -1
+    const third = b < 0 ? undefined : decode(pathname.slice(c + 1, b))
+    if (third === 'subscriptions') return route('attempts', before)
   }
   if (before === 'subscriptions') return route('subscription', last)
   if (before === 'unsubscribe') return route('legacy-unsubscribe', last)
@@ -59,7 +64,7 @@ function route(name: RouteName, id?: string): Route {
 }
 
 function decode(segment: string | undefined): string | undefined {
-  if (segment === undefined) return undefined
+  if (segment === undefined || !segment.includes('%')) return segment
   try {
     return decodeURIComponent(segment)
   } catch {

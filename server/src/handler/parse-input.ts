@@ -15,8 +15,8 @@ export function parseInput<TSchema extends v.GenericSchema>(
 ): v.InferOutput<TSchema> {
   const result = v.safeParse(schema, input)
   if (result.success) {
-    const nul = findNul(result.output, '')
-    if (nul === null) return result.output
+    if (!hasNul(result.output)) return result.output
+    const nul = findNul(result.output, '') ?? ''
     const message = 'text must not contain the NUL character'
     throw new ResthooksError(code, `${nul || 'the input'}: ${message}`, {
       errors: [{ path: nul, message }],
@@ -30,6 +30,23 @@ export function parseInput<TSchema extends v.GenericSchema>(
   throw new ResthooksError(code, `the ${what} is invalid: ${errors[0]?.message ?? ''}`.trim(), {
     errors,
   })
+}
+
+/** Whether any string or key in `value` holds U+0000: the usual answer, no, without a path built. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (typeof value !== 'object' || value === null) return false
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasNul(value[i])) return true
+    return false
+  }
+  // Object.keys, not for-in: for-in is slow on the dictionary-like objects JSON.parse makes.
+  const keys = Object.keys(value)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string
+    if (key.includes('\u0000') || hasNul((value as Record<string, unknown>)[key])) return true
+  }
+  return false
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readJson } from './read-json'
+import { BODY_BYTES, readJson } from './read-json'
 
 const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
   new Request('http://rh.test/', {
@@ -56,5 +56,23 @@ describe('readJson', () => {
         'unsupported_media_type',
       )
     }
+  })
+
+  it('decodes the bytes a request offers, with the same checks, and reads it when it offers none', async () => {
+    const offering = (body: Uint8Array | undefined, read = '{"read":true}') =>
+      ({
+        headers: new Headers({ 'content-type': 'application/json', 'content-length': '9' }),
+        [BODY_BYTES]: () => body,
+        arrayBuffer: async () => new TextEncoder().encode(read).buffer,
+      }) as unknown as Request
+    const bytes = (text: string) => new TextEncoder().encode(text)
+    expect(await readJson(offering(bytes('{"a":"ü"}')), 100)).toEqual({ a: 'ü' })
+    expect(await readJson(offering(undefined), 100)).toEqual({ read: true })
+    expect(await codeOf(readJson(offering(new Uint8Array([0x22, 0xc3, 0x28, 0x22])), 100))).toBe(
+      'malformed_json',
+    )
+    expect(await codeOf(readJson(offering(bytes(`"${'x'.repeat(99)}"`)), 100))).toBe(
+      'payload_too_large',
+    )
   })
 })

@@ -12,13 +12,14 @@ import type { Clock } from '../clock'
 import type { DeliveryEngine } from '../delivery/types'
 import { ResthooksError } from '../errors'
 import { newId } from '../ids'
+import { isoTime } from '../iso-time'
 import type { AttemptRecord, DeliveryQueue } from '../queue/delivery-queue'
 import type {
   StoredSubscription,
   SubscriptionPatch,
   SubscriptionStore,
 } from '../store/subscription-store'
-import { jsonResponse } from './json-response'
+import { lightJsonResponse } from './light-response'
 import { decodeCursor, encodeCursor } from './page-cursor'
 import { parseInput } from './parse-input'
 
@@ -36,7 +37,7 @@ export interface RouteContext {
   clock: Clock
   engine: Pick<DeliveryEngine, 'guardTarget' | 'handshake' | 'cancel'>
   /** A per-subscription key, or `null` when the server signs with its own keys. */
-  newKey(): Promise<NewKey | null>
+  newKey(): NewKey | null | Promise<NewKey | null>
   /** The event allow-list, or `null` for any event. */
   events: ReadonlySet<string> | null
   handshake: boolean
@@ -44,7 +45,8 @@ export interface RouteContext {
 
 const notFound = () => new ResthooksError('not_found', 'no such subscription')
 
-const json = jsonResponse
+// Light: the handler turns them into real responses for any caller but the Node adapter.
+const json = lightJsonResponse
 
 /** The wire form: what the store keeps minus what only the server sees. */
 function toWire(stored: StoredSubscription): Subscription {
@@ -88,16 +90,17 @@ export async function createSubscription(
         return { target_url, events: [event], metadata: undefined, secret: undefined }
       })()
     : parseInput(CreateSubscriptionSchema, body, 'invalid_request')
-  const events = [...new Set(input.events)]
+  const events = unique(input.events)
   checkEvents(context, input.events, (i) => (legacy ? 'event' : `events.${i}`))
   await context.engine.guardTarget(input.target_url)
-  const made = input.secret === undefined ? await context.newKey() : null
+  const key = input.secret === undefined ? context.newKey() : null
+  const made = key instanceof Promise ? await key : key
   const secret = input.secret ?? made?.secret ?? null
   if (context.handshake) {
     await context.engine.handshake({ target_url: input.target_url, events, secret })
   }
   const now = context.clock.now()
-  const at = new Date(now).toISOString()
+  const at = isoTime(now)
   const stored: StoredSubscription = {
     id: newId('sub', now),
     owner,
@@ -114,7 +117,9 @@ export async function createSubscription(
   // Relative, so it resolves right under whatever prefix the client used (`/hooks/subscribe`
   // and `/hooks/subscriptions` both give `/hooks/subscriptions/{id}`).
   const location = `subscriptions/${stored.id}`
-  return json({ ...toWire(stored), ...(made ? { secret: made.shown } : {}) }, 201, { location })
+  const created = toWire(stored)
+  if (made) created.secret = made.shown
+  return json(created, 201, { 'content-type': 'application/json', location })
 }
 
 /** `GET {base}/subscriptions?event=&cursor=&limit=`: newest first. */
@@ -157,7 +162,7 @@ export async function updateSubscription(
   const input = parseInput(UpdateSubscriptionSchema, body, 'invalid_request')
   const current = await context.store.get(owner, id)
   if (!current) throw notFound()
-  const events = input.events && [...new Set(input.events)]
+  const events = input.events && unique(input.events)
   if (input.events) checkEvents(context, input.events, (i) => `events.${i}`)
   const targetChanged = input.target_url !== undefined && input.target_url !== current.target_url
   const eventsChanged = events !== undefined && !sameList(events, current.events)
@@ -169,7 +174,7 @@ export async function updateSubscription(
       secret: current.secret,
     })
   }
-  const patch: SubscriptionPatch = { updated_at: new Date(context.clock.now()).toISOString() }
+  const patch: SubscriptionPatch = { updated_at: isoTime(context.clock.now()) }
   if (input.target_url !== undefined) patch.target_url = input.target_url
   if (events !== undefined) patch.events = events
   if (input.metadata !== undefined) patch.metadata = input.metadata
@@ -224,6 +229,14 @@ function queryOf(url: URL): Record<string, string> {
     query.set(name, value)
   }
   return Object.fromEntries(query)
+}
+
+/** The list without repeats, in first-seen order (a copy). */
+function unique(list: readonly string[]): string[] {
+  // One or two events, the usual case, need no Set.
+  if (list.length < 2) return list.slice()
+  if (list.length === 2) return list[0] === list[1] ? list.slice(0, 1) : list.slice()
+  return [...new Set(list)]
 }
 
 function sameList(a: readonly string[], b: readonly string[]) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { describe, expect, it } from 'vitest'
+import { BODY_BYTES } from '../handler/read-json'
 import { nodeRequest, urlOf } from './node-request'
 
 function message(init: { method?: string; url?: string; headers?: Record<string, unknown> }) {
@@ -56,6 +57,20 @@ describe('nodeRequest', () => {
     const bytes = new Uint8Array(await request.arrayBuffer())
     expect(new TextDecoder().decode(bytes)).toBe('{"a":1}')
     expect(bytes.buffer.byteLength).toBe(7)
+  })
+
+  it('offers its bytes once, as they are, for readJson to decode, and none once read', async () => {
+    const bytes = body('{"a":1}')
+    const take = (request: Request) =>
+      (request as unknown as { [BODY_BYTES](): Uint8Array | undefined })[BODY_BYTES]()
+    const request = nodeRequest(message({ method: 'POST' }), new AbortController().signal, bytes)
+    expect(take(request)).toBe(bytes)
+    expect(request.bodyUsed).toBe(true)
+    expect(take(request)).toBeUndefined()
+    await expect(request.text()).rejects.toThrow(TypeError)
+    const read = nodeRequest(message({ method: 'POST' }), new AbortController().signal, bytes)
+    await read.text()
+    expect(take(read)).toBeUndefined()
   })
 
   it('builds a real Request for anything else: clone, body, cache', async () => {

@@ -1,4 +1,8 @@
 import type { IncomingMessage } from 'node:http'
+import { forwardToReal } from '../handler/forward-to-real'
+import { TAKES_LIGHT_RESPONSE } from '../handler/light-response'
+import { BODY_BYTES } from '../handler/read-json'
+import { nodeHeaders, realHeaders } from './node-headers'
 
 /** Hosts safe to put in front of a path as is: names, IPv4, bracketed IPv6, a port. */
 const PLAIN_HOST = /^[a-z0-9.\-[\]:]+$/i
@@ -47,6 +51,11 @@ class NodeRequest {
     this.#bytes = bytes
   }
 
+  /** The adapter writes light responses itself: the handler need not build real ones. */
+  get [TAKES_LIGHT_RESPONSE](): boolean {
+    return true
+  }
+
   get method(): string {
     return this.#incoming.method ?? 'GET'
   }
@@ -57,7 +66,7 @@ class NodeRequest {
   }
 
   get headers(): Headers {
-    this.#headers ??= this.#real?.headers ?? headersOf(this.#incoming)
+    this.#headers ??= this.#real?.headers ?? nodeHeaders(this.#incoming)
     return this.#headers
   }
 
@@ -91,6 +100,13 @@ class NodeRequest {
     return this.text().then(JSON.parse)
   }
 
+  /** The bytes themselves, for `readJson` only to decode: see {@link BODY_BYTES}. */
+  [BODY_BYTES](): Uint8Array | undefined {
+    if (this.#real || this.#used) return undefined
+    this.#used = true
+    return this.#bytes ?? new Uint8Array(0)
+  }
+
   /** The body, once: the same rule (and error) as a real `Request`'s. */
   #take(): Promise<Uint8Array> {
     if (this.#used)
@@ -102,7 +118,8 @@ class NodeRequest {
   /** The real `Request`, built on first need, with the body already used if it was. */
   materialise(): Request {
     if (this.#real) return this.#real
-    const init: RequestInit = { method: this.method, headers: this.headers, signal: this.signal }
+    const headers = realHeaders(this.headers)
+    const init: RequestInit = { method: this.method, headers, signal: this.signal }
     if (this.#bytes !== null) init.body = this.#bytes as BodyInit
     const real = new Request(this.url, init)
     if (this.#used) void real.arrayBuffer()
@@ -113,45 +130,7 @@ class NodeRequest {
 }
 
 // Everything else a `Request` has is read from the real one, built on demand.
-for (const key of Reflect.ownKeys(Request.prototype)) {
-  if (key === 'constructor' || key === Symbol.toStringTag) continue
-  if (Object.hasOwn(NodeRequest.prototype, key)) continue
-  const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)
-  if (!descriptor) continue
-  if (descriptor.get) {
-    Object.defineProperty(NodeRequest.prototype, key, {
-      get(this: NodeRequest) {
-        return Reflect.get(this.materialise(), key)
-      },
-    })
-  } else if (typeof descriptor.value === 'function') {
-    Object.defineProperty(NodeRequest.prototype, key, {
-      value(this: NodeRequest, ...args: unknown[]) {
-        const real = this.materialise()
-        return (Reflect.get(real, key) as (...args: unknown[]) => unknown).apply(real, args)
-      },
-    })
-  }
-}
-Object.setPrototypeOf(NodeRequest.prototype, Request.prototype)
-
-/**
- * The message's headers as `Headers`, as Node joined them (`, `; `set-cookie` kept apart).
- *
- * @example
- * headersOf(incoming).get('content-type') // 'application/json'
- */
-export function headersOf(incoming: IncomingMessage): Headers {
-  const headers = new Headers()
-  const raw = incoming.headers
-  for (const name in raw) {
-    const value = raw[name]
-    if (value === undefined || name.charCodeAt(0) === 58 /* : */) continue
-    if (typeof value === 'string') headers.set(name, value)
-    else for (const item of value) headers.append(name, item)
-  }
-  return headers
-}
+forwardToReal(NodeRequest, Request)
 
 /**
  * The absolute URL of the message: scheme from the socket, authority from `Host`.

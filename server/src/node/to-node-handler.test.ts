@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
+import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createResthooks } from '../create-resthooks'
 import { bearerOwner } from '../test-kit/api'
@@ -226,6 +227,87 @@ describe('toNodeHandler', () => {
     client.destroy()
     await aborted
     expect(aborted).toBeDefined()
+  })
+
+  it('aborts a signal first asked for after the client went away', async () => {
+    let left: () => void = () => {}
+    const clientLeft = new Promise<void>((resolve) => {
+      left = resolve
+    })
+    let started: () => void = () => {}
+    const handling = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    let answered: (aborted: boolean) => void = () => {}
+    const aborted = new Promise<boolean>((resolve) => {
+      answered = resolve
+    })
+    const server = createServer(
+      toNodeHandler({
+        async fetch(request) {
+          started()
+          await clientLeft
+          answered(request.signal.aborted)
+          return new Response(null, { status: 204 })
+        },
+      }),
+    )
+    let serverSide: Promise<unknown> | undefined
+    server.on('connection', (socket) => {
+      // Not events.once: Deno's socket may emit an 'aborted' error before it closes.
+      serverSide = new Promise((resolve) => socket.once('close', resolve))
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    const port = (server.address() as AddressInfo).port
+    const client = httpRequest(`http://127.0.0.1:${port}/`).on('error', () => {})
+    client.end()
+    await handling
+    client.destroy()
+    await serverSide
+    left()
+    expect(await aborted).toBe(true)
+  })
+
+  it('writes what a wrapping app made of the answer, not the answer as the handler gave it', async () => {
+    const rh = rhServer()
+    const base = await serve({
+      async fetch(request) {
+        const answer = await rh.fetch(request)
+        answer.headers.set('x-wrapped', '1')
+        return answer
+      },
+    })
+    const response = await fetch(`${base}/hooks/subscriptions`, { headers: alice })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-wrapped')).toBe('1')
+    expect(await response.json()).toEqual({ data: [], next_cursor: null })
+  })
+
+  it('serves rh inside a Hono app, with what its middleware adds to the answers', async () => {
+    const receiver = await startHookReceiver()
+    cleanups.push(() => receiver.close())
+    const rh = rhServer()
+    const app = new Hono()
+    app.use(async (c, next) => {
+      await next()
+      c.header('x-middleware', '1')
+    })
+    app.all('/hooks/*', (c) => rh.fetch(c.req.raw))
+    const base = `${await serve({ fetch: (request) => app.fetch(request) })}/hooks`
+    const created = await fetch(`${base}/subscriptions`, {
+      method: 'POST',
+      headers: alice,
+      body: JSON.stringify({ target_url: receiver.url, events: ['a.b'] }),
+    })
+    expect(created.status).toBe(201)
+    expect(created.headers.get('x-middleware')).toBe('1')
+    const { id } = (await created.json()) as { id: string }
+    const read = await fetch(`${base}/subscriptions/${id}`, { headers: alice })
+    expect(read.status).toBe(200)
+    expect(read.headers.get('x-middleware')).toBe('1')
+    expect(((await read.json()) as { id: string }).id).toBe(id)
   })
 
   it('never calls the handler for a client that leaves in the middle of its body', async () => {

@@ -1,6 +1,8 @@
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http'
+import { type LightParts, lightParts } from '../handler/light-response'
 import { readLimited } from '../read-limited'
-import { headersOf, nodeRequest, urlOf } from './node-request'
+import { headersOf } from './node-headers'
+import { nodeRequest, urlOf } from './node-request'
 
 /** Anything with a fetch handler: a `Resthooks`, a Hono app, a bare function's holder. */
 export interface FetchHandler {
@@ -24,7 +26,8 @@ const MAX_BUFFERED_RESPONSE = 1024 * 1024
  * translates: `IncomingMessage` to a `Request`, and the `Response` back. A body whose
  * `Content-Length` is at most 64 KiB is read first and handed over as bytes; any other body
  * streams from the socket (paused while unread, so a large upload is never buffered). A
- * response of known length is written with one `end()`; any other is streamed with
+ * response of known length is written with one `end()` (rh's JSON answers straight from their
+ * text, no `Response` built: see `lightJsonResponse`); any other is streamed with
  * backpressure. When the handler answered without reading the whole body (a `413`), the
  * connection is closed after the response instead of reading the rest. The request's `signal`
  * aborts when the client goes away.
@@ -49,28 +52,29 @@ export function toNodeHandler(app: FetchHandler): NodeHandler {
     } catch {
       answer = new Response(null, { status: 500 })
     }
-    await writeResponse(answer, request, response)
+    const light = lightParts(answer)
+    if (light) writeLight(light, request, response)
+    else await writeResponse(answer, request, response)
   }
 }
 
 /**
  * A signal that aborts when the client goes away before the response is finished, made only
- * when the handler asks for it (most never do).
+ * when the handler asks for it (most never do): nothing is listened to until then.
  */
 function closeSignal(response: ServerResponse): () => AbortSignal {
   let controller: AbortController | undefined
-  let gone = false
-  response.once('close', () => {
-    if (response.writableFinished) return
-    gone = true
-    controller?.abort()
-  })
   return () => {
-    if (!controller) {
-      controller = new AbortController()
-      if (gone) controller.abort()
+    if (controller) return controller.signal
+    const made = new AbortController()
+    controller = made
+    const abortUnlessFinished = () => {
+      if (!response.writableFinished) made.abort()
     }
-    return controller.signal
+    // Already closed (the client left before the handler asked): decided now.
+    if (response.destroyed) abortUnlessFinished()
+    else response.once('close', abortUnlessFinished)
+    return made.signal
   }
 }
 
@@ -84,27 +88,20 @@ function knownLength(request: IncomingMessage): boolean {
 /** The whole body (HTTP framing bounds it by `Content-Length`), or `null` if the client left. */
 function readWhole(request: IncomingMessage): Promise<Uint8Array | null> {
   return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let total = 0
-    const onData = (chunk: Buffer | string) => {
+    let first: Buffer | undefined
+    let more: Buffer[] | undefined
+    request.on('data', (chunk: Buffer | string) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-      chunks.push(bytes)
-      total += bytes.byteLength
-    }
-    const finish = (bytes: Uint8Array | null) => {
-      request.off('data', onData)
-      request.off('end', onEnd)
-      request.off('error', onGone)
-      request.off('close', onGone)
-      resolve(bytes)
-    }
-    const onEnd = () =>
-      finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total))
-    const onGone = () => finish(null)
-    request.on('data', onData)
-    request.once('end', onEnd)
-    request.once('error', onGone)
-    request.once('close', onGone)
+      if (first === undefined) first = bytes
+      else if (more === undefined) more = [first, bytes]
+      else more.push(bytes)
+    })
+    request.on('end', () => resolve(more ? Buffer.concat(more) : (first ?? Buffer.alloc(0))))
+    // The first settlement wins: 'close' always follows 'end', and then changes nothing. The
+    // listeners stay: the message is done with after this request.
+    const gone = () => resolve(null)
+    request.on('error', gone)
+    request.on('close', gone)
   })
 }
 
@@ -239,6 +236,15 @@ async function writeResponse(answer: Response, request: IncomingMessage, respons
   } finally {
     reader.releaseLock()
   }
+}
+
+/** A light JSON response: its text with the head in one write, no `Response` ever built. */
+function writeLight(light: LightParts, request: IncomingMessage, response: ServerResponse) {
+  const headers: string[] = []
+  for (const name in light.headers) headers.push(name, light.headers[name] as string)
+  headers.push('content-length', String(Buffer.byteLength(light.text)))
+  if (!request.complete) headers.push('connection', 'close')
+  response.writeHead(light.status, headers).end(light.text)
 }
 
 /**

@@ -70,15 +70,15 @@ export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): Del
 
     async claim(now, limit, leaseMs) {
       if (limit <= 0) return []
+      // `id = any(array(...))`: the locked ids are found by the primary key (a join with the
+      // subquery was planned as a hash join over a sequential scan of the whole table).
       const rows = await sql`
-        update rh_jobs j set available_at = ${now + leaseMs}
-        from (
+        update rh_jobs set available_at = ${now + leaseMs}
+        where id = any(array(
           select id from rh_jobs where available_at <= ${now}
           order by available_at, id limit ${limit}
-          for update skip locked
-        ) due
-        where j.id = due.id
-        returning j.*`
+          for update skip locked))
+        returning *`
       return rows
         .map(toJob)
         .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))

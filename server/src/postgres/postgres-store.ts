@@ -6,6 +6,7 @@ import type {
   SubscriptionStore,
 } from '../store/subscription-store'
 import { coalesceReads } from './coalesce-reads'
+import { createOutcomeGroup } from './outcome-group'
 
 const iso = (value: unknown) =>
   value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString()
@@ -52,6 +53,7 @@ export function postgresStore(sql: Sql): SubscriptionStore {
       where e.owner = ${owner} and e.event = ${event} and s.status = 'active'
       order by s.id`
   })
+  const outcomes = createOutcomeGroup(sql)
   return {
     async create(s) {
       await sql.begin(async (tx) => {
@@ -114,6 +116,11 @@ export function postgresStore(sql: Sql): SubscriptionStore {
     async delete(owner, id) {
       const result = await sql`delete from rh_subscriptions where owner = ${owner} and id = ${id}`
       return result.count > 0
+    },
+
+    recordOutcome(owner, id, outcome) {
+      // Grouped: one statement resets the counts of many delivered attempts (outcome-group.ts).
+      return outcomes.record(owner, id, outcome)
     },
 
     async match(owner, event) {

@@ -83,6 +83,43 @@ describe('postgresQueue', () => {
     expect(JSON.stringify(plan)).not.toMatch(/Seq Scan on rh_jobs/)
   })
 
+  it('finds jobs by index, never by a sequential scan, in claims and grouped writes', async () => {
+    await empty()
+    // auto_explain reports the plan of every statement (nested ones too) as a notice.
+    const plans: string[] = []
+    const explained = postgres(postgresUrl, {
+      max: 1,
+      onnotice: (notice) => plans.push(notice.message ?? ''),
+      connection: {
+        search_path: db.schema,
+        session_preload_libraries: 'auto_explain',
+        'auto_explain.log_min_duration': '0',
+        'auto_explain.log_level': 'notice',
+        'auto_explain.log_nested_statements': 'on',
+      },
+    })
+    try {
+      const queue = postgresQueue(explained)
+      // A queue of some size, with statistics: small tables are scanned whatever the query.
+      await queue.enqueue(Array.from({ length: 3000 }, (_, i) => job(i)))
+      await explained`analyze rh_jobs`
+      plans.length = 0
+      const [a, b] = await queue.claim(10, 2, 1000)
+      await Promise.all([
+        queue.complete(a?.id as string),
+        queue.reschedule(b?.id as string, 1, 50),
+        queue.cancelSubscription('sub_none'),
+      ])
+      const claimed = plans.find((plan) => plan.includes('skip locked'))
+      const grouped = plans.find((plan) => plan.includes('CTE completed'))
+      expect(claimed).toMatch(/Index Cond: \(id = ANY/)
+      expect(grouped).toBeDefined()
+      expect(plans.join('\n')).not.toMatch(/Seq Scan on rh_jobs/)
+    } finally {
+      await explained.end()
+    }
+  })
+
   it('writes what arrives in one tick as one statement, and each call resolves after it', async () => {
     await empty()
     const statements: string[] = []

@@ -81,7 +81,9 @@ class Segment {
 /**
  * Runs one segment as ONE statement (one round trip, one transaction, one WAL flush): data-
  * modifying CTEs for every kind of write, and `pg_notify` when it enqueued something. The
- * statement text never changes, so it is prepared once per connection.
+ * statement text never changes, so it is prepared once per connection. Jobs are found by
+ * `= any(array)`, an index condition: a join with a JSON record set was planned as a hash join
+ * over a sequential scan of `rh_jobs` (its live rows and every dead one), in each statement.
  */
 async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<void> {
   const reschedules: Array<{ id: string; attempt: number; at: number }> = []
@@ -114,13 +116,11 @@ async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<
       update rh_jobs set attempt = r.attempt, next_attempt_at = r.at, available_at = r.at
       from json_to_recordset(${JSON.stringify(reschedules)}::text::json) as r(id text,
         attempt integer, at bigint)
-      where rh_jobs.id = r.id
+      where rh_jobs.id = any(${reschedules.map((r) => r.id)}::text[]) and rh_jobs.id = r.id
     ), completed as (
-      delete from rh_jobs
-      where id in (select json_array_elements_text(${JSON.stringify(completes)}::text::json))
+      delete from rh_jobs where id = any(${completes}::text[])
     ), cancelled as (
-      delete from rh_jobs where subscription_id in (
-        select json_array_elements_text(${JSON.stringify([...segment.cancels])}::text::json))
+      delete from rh_jobs where subscription_id = any(${[...segment.cancels]}::text[])
     )
     select pg_notify(${channel}, '') where ${segment.jobs.length > 0}::boolean`
 }

@@ -1,5 +1,6 @@
 import type { Page } from '../store/subscription-store'
 import type { AttemptRecord, DeliveryJob, DeliveryQueue } from './delivery-queue'
+import { createTimeline, type TimelineItem } from './timeline'
 
 /** Options of {@link memoryQueue}. */
 export interface MemoryQueueOptions {
@@ -8,16 +9,15 @@ export interface MemoryQueueOptions {
 }
 
 /**
- * A job in one of the two heaps: `at` is when it may next be claimed (its due time while
- * pending, its lease expiry while leased).
+ * A job (its own copy of the fields) and its place in the pending or the leased timeline, in
+ * one object: a backlog of many thousands is kept, and scavenged, at one object per job.
+ * `at` is when it may next be claimed (its due time while pending, its lease expiry while leased).
  */
-interface Entry {
-  job: DeliveryJob
-  /** `job.id`, kept beside `at`: the heap compares it on every tie (one load fewer). */
-  id: string
-  at: number
-  index: number
+interface Entry extends DeliveryJob, TimelineItem {
   leased: boolean
+  /** Its neighbours among the jobs of its subscription (an intrusive list). */
+  prevSibling: Entry | null
+  nextSibling: Entry | null
 }
 
 interface LoggedAttempt {
@@ -26,13 +26,15 @@ interface LoggedAttempt {
 }
 
 /**
- * An in-memory {@link DeliveryQueue}: two min-heaps by the time a job may next be claimed, with
- * the job id breaking ties: pending jobs by due time, leased jobs by lease expiry (a lease that
- * runs out moves its job back to the pending heap). `claim` and `complete` cost O(log n) and
- * `nextDueAt` O(1); the leased heap holds only what the workers hold, so completing a delivery
- * never sifts through the whole backlog. A job costs its object, one heap slot and two index
- * entries; the body string is shared by every job of a notification. Nothing survives a
- * restart: use the SQLite or PostgreSQL queue for durability.
+ * An in-memory {@link DeliveryQueue}. Pending jobs live in a timeline by due time (enqueue order
+ * breaking ties): fresh jobs arrive in due order and join an in-order run, O(1) to add and to
+ * claim even under a backlog of many thousands; retries and out-of-order times go to a min-heap.
+ * Leased jobs are in a second timeline by lease expiry (a lease that runs out moves its job back
+ * to pending), which holds only what the workers hold, so completing a delivery never touches
+ * the backlog. `nextDueAt` is O(1). A job costs one object (its fields and its place) and one
+ * index entry by id; the jobs of a subscription are linked through their entries, for
+ * `cancelSubscription`; the body string is shared by every job of a notification. Nothing
+ * survives a restart: use the SQLite or PostgreSQL queue for durability.
  *
  * @example
  * const queue = memoryQueue({ attemptLogLimit: 50 })
@@ -41,19 +43,27 @@ interface LoggedAttempt {
  */
 export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
   const attemptLogLimit = options.attemptLogLimit ?? 100
-  const pending = createHeap()
-  const leased = createHeap()
+  const trimStep = Math.max(1, Math.ceil(attemptLogLimit / 4))
+  const pending = createTimeline<Entry>()
+  // Leases run for the same time from a growing now: they too arrive in order, and the run
+  // takes completions in any order at O(1), where a heap sifted on every one.
+  const leased = createTimeline<Entry>()
   const byId = new Map<string, Entry>()
-  const bySubscription = new Map<string, Set<Entry>>()
+  /** The first of each subscription's pending jobs. */
+  const bySubscription = new Map<string, Entry>()
   const attempts = new Map<string, LoggedAttempt[]>()
   let seq = 0
+  let enqueued = 0
 
   function remove(entry: Entry) {
-    ;(entry.leased ? leased : pending).remove(entry)
-    byId.delete(entry.job.id)
-    const siblings = bySubscription.get(entry.job.subscription_id)
-    siblings?.delete(entry)
-    if (siblings?.size === 0) bySubscription.delete(entry.job.subscription_id)
+    if (entry.leased) leased.remove(entry)
+    else pending.remove(entry)
+    byId.delete(entry.id)
+    const { prevSibling, nextSibling } = entry
+    if (nextSibling) nextSibling.prevSibling = prevSibling
+    if (prevSibling) prevSibling.nextSibling = nextSibling
+    else if (nextSibling) bySubscription.set(entry.subscription_id, nextSibling)
+    else bySubscription.delete(entry.subscription_id)
   }
 
   /** Leases that ran out by `now` make their jobs claimable again. */
@@ -61,7 +71,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     for (let top = leased.peek(); top && top.at <= now; top = leased.peek()) {
       leased.pop()
       top.leased = false
-      pending.push(top)
+      pending.push(top, false)
     }
   }
 
@@ -69,18 +79,29 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     async enqueue(jobs) {
       for (const job of jobs) {
         if (byId.has(job.id)) continue
+        const first = bySubscription.get(job.subscription_id) ?? null
         const entry: Entry = {
-          job: { ...job },
           id: job.id,
+          message_id: job.message_id,
+          subscription_id: job.subscription_id,
+          owner: job.owner,
+          event: job.event,
+          body: job.body,
+          attempt: job.attempt,
+          next_attempt_at: job.next_attempt_at,
+          created_at: job.created_at,
+          seq: ++enqueued,
           at: job.next_attempt_at,
           index: 0,
+          inRun: false,
           leased: false,
+          prevSibling: null,
+          nextSibling: first,
         }
-        pending.push(entry)
+        pending.push(entry, true)
         byId.set(job.id, entry)
-        const siblings = bySubscription.get(job.subscription_id)
-        if (siblings) siblings.add(entry)
-        else bySubscription.set(job.subscription_id, new Set([entry]))
+        if (first) first.prevSibling = entry
+        bySubscription.set(job.subscription_id, entry)
       }
     },
 
@@ -93,8 +114,8 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
         pending.pop()
         top.at = now + leaseMs
         top.leased = true
-        leased.push(top)
-        jobs.push({ ...top.job })
+        leased.push(top, true)
+        jobs.push(jobOf(top))
       }
       return jobs
     },
@@ -107,16 +128,13 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     async reschedule(id, attempt, nextAttemptAt) {
       const entry = byId.get(id)
       if (!entry) return
-      entry.job.attempt = attempt
-      entry.job.next_attempt_at = nextAttemptAt
+      if (entry.leased) leased.remove(entry)
+      else pending.remove(entry)
+      entry.attempt = attempt
+      entry.next_attempt_at = nextAttemptAt
       entry.at = nextAttemptAt
-      if (entry.leased) {
-        leased.remove(entry)
-        entry.leased = false
-        pending.push(entry)
-      } else {
-        pending.fix(entry)
-      }
+      entry.leased = false
+      pending.push(entry, false)
     },
 
     async nextDueAt() {
@@ -131,7 +149,11 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     },
 
     async cancelSubscription(subscriptionId) {
-      for (const entry of [...(bySubscription.get(subscriptionId) ?? [])]) remove(entry)
+      for (let entry = bySubscription.get(subscriptionId); entry; ) {
+        const next: Entry | null = entry.nextSibling
+        remove(entry)
+        entry = next ?? undefined
+      }
     },
 
     async recordAttempt(record) {
@@ -146,7 +168,9 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
         return
       }
       log.push({ seq: ++seq, record: { ...record } })
-      if (log.length > attemptLogLimit) log.splice(0, log.length - attemptLogLimit)
+      // Trimmed in steps of a quarter of the limit, not on every attempt: shifting a full log
+      // per delivery cost more than the rest of recording it. Reads skip the surplus.
+      if (log.length >= attemptLogLimit + trimStep) log.splice(0, log.length - attemptLogLimit)
     },
 
     async listAttempts(owner, subscriptionId, query): Promise<Page<AttemptRecord>> {
@@ -155,7 +179,8 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
       const log = attempts.get(subscriptionId) ?? []
       const items: LoggedAttempt[] = []
       let more = false
-      for (let i = log.length - 1; i >= 0; i--) {
+      const oldest = Math.max(0, log.length - attemptLogLimit)
+      for (let i = log.length - 1; i >= oldest; i--) {
         const logged = log[i] as LoggedAttempt
         if (logged.seq >= below || logged.record.owner !== owner) continue
         if (items.length === query.limit) {
@@ -173,87 +198,22 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
   }
 }
 
+/** A copy of the job fields of an entry, for a worker (which never sees the entry itself). */
+function jobOf(entry: Entry): DeliveryJob {
+  return {
+    id: entry.id,
+    message_id: entry.message_id,
+    subscription_id: entry.subscription_id,
+    owner: entry.owner,
+    event: entry.event,
+    body: entry.body,
+    attempt: entry.attempt,
+    next_attempt_at: entry.next_attempt_at,
+    created_at: entry.created_at,
+  }
+}
+
 /** The cursor is the base-36 sequence number of the last attempt of the previous page. */
 function decodeCursor(cursor: string): number {
   return /^[0-9a-z]{1,10}$/.test(cursor) ? Number.parseInt(cursor, 36) : 0
-}
-
-/** A binary min-heap of entries by (`at`, job id); each entry knows its index. */
-interface Heap {
-  peek(): Entry | undefined
-  push(entry: Entry): void
-  pop(): Entry | undefined
-  remove(entry: Entry): void
-  /** Restores the order after `entry.at` changed. */
-  fix(entry: Entry): void
-  size(): number
-}
-
-function createHeap(): Heap {
-  const items: Entry[] = []
-  const before = (a: Entry, b: Entry) => a.at < b.at || (a.at === b.at && a.id < b.id)
-
-  function place(entry: Entry, index: number) {
-    items[index] = entry
-    entry.index = index
-  }
-
-  function up(index: number) {
-    const entry = items[index] as Entry
-    let i = index
-    while (i > 0) {
-      const parentIndex = (i - 1) >> 1
-      const parent = items[parentIndex] as Entry
-      if (!before(entry, parent)) break
-      place(parent, i)
-      i = parentIndex
-    }
-    place(entry, i)
-  }
-
-  function down(index: number) {
-    const entry = items[index] as Entry
-    let i = index
-    for (;;) {
-      const left = 2 * i + 1
-      if (left >= items.length) break
-      const right = left + 1
-      const child =
-        right < items.length && before(items[right] as Entry, items[left] as Entry) ? right : left
-      const smallest = items[child] as Entry
-      if (!before(smallest, entry)) break
-      place(smallest, i)
-      i = child
-    }
-    place(entry, i)
-  }
-
-  function fix(entry: Entry) {
-    up(entry.index)
-    down(entry.index)
-  }
-
-  function remove(entry: Entry) {
-    const last = items.pop() as Entry
-    if (last !== entry) {
-      place(last, entry.index)
-      fix(last)
-    }
-  }
-
-  return {
-    peek: () => items[0],
-    push(entry) {
-      place(entry, items.length)
-      up(entry.index)
-    },
-    pop() {
-      const top = items[0]
-      if (top) remove(top)
-      return top
-    },
-    remove,
-    fix,
-    size: () => items.length,
-  }
 }

@@ -63,6 +63,24 @@ export const sqliteMigrations: readonly string[] = [
   drop index rh_jobs_available_at;
   create index rh_jobs_available_at_id on rh_jobs (available_at, id);
   `,
+  // A counter every change to subscriptions bumps, from any connection or process: the store
+  // keeps what it read while the counter stays the same (see subscription-reads.ts).
+  `
+  create table rh_subscriptions_version (version integer not null);
+  insert into rh_subscriptions_version values (0);
+  create trigger rh_subscriptions_insert_bumps after insert on rh_subscriptions
+  begin update rh_subscriptions_version set version = version + 1; end;
+  create trigger rh_subscriptions_update_bumps after update on rh_subscriptions
+  begin update rh_subscriptions_version set version = version + 1; end;
+  create trigger rh_subscriptions_delete_bumps after delete on rh_subscriptions
+  begin update rh_subscriptions_version set version = version + 1; end;
+  create trigger rh_subscription_events_insert_bumps after insert on rh_subscription_events
+  begin update rh_subscriptions_version set version = version + 1; end;
+  create trigger rh_subscription_events_update_bumps after update on rh_subscription_events
+  begin update rh_subscriptions_version set version = version + 1; end;
+  create trigger rh_subscription_events_delete_bumps after delete on rh_subscription_events
+  begin update rh_subscriptions_version set version = version + 1; end;
+  `,
 ]
 
 /**

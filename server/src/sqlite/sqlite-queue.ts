@@ -1,11 +1,19 @@
 import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
 import type { Page } from '../store/subscription-store'
 import { type SqliteDriver, type SqliteRow, transaction } from './driver'
+import { applyQueueWrites, type QueueWrite } from './queue-writes'
+import { openWalSync, type WalSync } from './wal-sync'
 
 const jobColumns =
   'id, message_id, subscription_id, owner, event, body, attempt, next_attempt_at, created_at'
 const attemptColumns =
   'seq, id, subscription_id, owner, message_id, event, attempt, outcome, response_status, error, duration_ms, started_at, next_attempt_at'
+
+/** Whether any job is due: a claim that would find none need not start a write transaction. */
+const dueSql = 'select 1 from rh_jobs where available_at <= ? limit 1'
+const claimSql = `update rh_jobs set available_at = ? where id in (
+  select id from rh_jobs where available_at <= ? order by available_at, id limit ?
+) returning ${jobColumns}`
 
 function toJob(row: SqliteRow): DeliveryJob {
   return {
@@ -43,7 +51,7 @@ function toAttempt(row: SqliteRow): AttemptRecord {
 
 /** A write waiting for the next group commit. */
 interface PendingWrite {
-  write: (db: SqliteDriver) => void
+  writes: QueueWrite[]
   /** Must reach the disk before it resolves (an enqueue); else a commit to the WAL will do. */
   durable: boolean
   resolve: () => void
@@ -55,6 +63,15 @@ const soon: (fn: () => void) => void =
   typeof globalThis.setImmediate === 'function'
     ? (fn) => void globalThis.setImmediate(fn)
     : (fn) => void setTimeout(fn, 0)
+
+/** Options of {@link createSqliteQueue}. */
+export interface SqliteQueueOptions {
+  /**
+   * Opens what syncs the WAL after an enqueue's commit (default {@link openWalSync}); `null`
+   * makes each such commit sync inside SQLite instead. For tests.
+   */
+  walSync?: (db: SqliteDriver) => Promise<WalSync | null>
+}
 
 /**
  * A {@link DeliveryQueue} on one SQLite connection. Each job has one `available_at` column, the
@@ -68,22 +85,29 @@ const soon: (fn: () => void) => void =
  * is waiting, so reads see every write. A claim commits together with the waiting writes.
  *
  * What is synced: everything committed survives a process crash (it is in the WAL). With
- * `synchronous: 'full'`, a commit that holds an `enqueue` is also synced to disk before it
- * resolves, so an accepted notification survives a power loss; a commit of bookkeeping only
- * (leases, attempt log, completions, reschedules) is not synced on its own: a power loss can undo
- * the last of it, which repeats a delivery (at-least-once allows it) but never drops one, and the
- * next synced commit makes it durable too, because the WAL is replayed in order.
+ * `synchronous: 'full'`, an `enqueue` resolves only once its commit is synced to disk, so an
+ * accepted notification survives a power loss. The sync runs off the event loop: the commit is
+ * made without one, then {@link openWalSync} syncs the WAL file on the thread pool, one sync for
+ * every commit made while the previous one ran (SQLite syncs inside the commit instead where
+ * that is not possible: no WAL file). Should that sync fail, the enqueue rejects: its jobs are
+ * committed and may still be delivered, but their durability is unknown. A commit of bookkeeping only (leases, attempt log,
+ * completions, reschedules) is not synced on its own: a power loss can undo the last of it,
+ * which repeats a delivery (at-least-once allows it) but never drops one, and the next sync makes
+ * it durable too, because the WAL is replayed in order.
  *
  * @example
  * const queue = createSqliteQueue(connectSqlite({ path: './rh.db' }))
  */
-export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQueue {
+export function createSqliteQueue(
+  connection: Promise<SqliteDriver>,
+  options: SqliteQueueOptions = {},
+): DeliveryQueue {
   let waiting: PendingWrite[] = []
   let scheduled = false
 
   /**
-   * Commits the waiting writes in one transaction, and `also` (a claim) in the same one: one
-   * sync to disk for all of them.
+   * Commits the waiting writes in one transaction (alike ones in one statement: see
+   * {@link applyQueueWrites}), and `also` (a claim) in the same one: one sync for all of them.
    */
   function commitWaiting<T>(db: SqliteDriver, also?: () => T): T | undefined {
     const group = waiting
@@ -92,33 +116,45 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
     let result: T | undefined
     const commit = () =>
       transaction(db, () => {
-        for (const pending of group) pending.write(db)
+        applyQueueWrites(
+          db,
+          group.flatMap((pending) => pending.writes),
+        )
         result = also?.()
       })
     try {
-      if (group.some((pending) => pending.durable)) commit()
+      if (!wal && group.some((pending) => pending.durable)) commit()
       else unsynced(db, commit)
     } catch {
       for (const pending of group) {
         try {
-          transaction(db, () => pending.write(db))
+          const alone = () => transaction(db, () => applyQueueWrites(db, pending.writes))
+          if (pending.durable && !wal) alone()
+          else unsynced(db, alone)
         } catch (error) {
           pending.reject(error)
           continue
         }
-        pending.resolve()
+        settle(pending)
       }
       return also && unsynced(db, also)
     }
-    for (const pending of group) pending.resolve()
+    for (const pending of group) settle(pending)
     return result
+  }
+
+  /** Resolves a committed write: at once, or an enqueue once the WAL sync after it is done. */
+  function settle(pending: PendingWrite) {
+    if (pending.durable && wal) wal.sync().then(pending.resolve, pending.reject)
+    else pending.resolve()
   }
 
   /**
    * Runs `fn` with `synchronous = normal`: its commit reaches the WAL (it survives a process
-   * crash) without its own sync to disk. For bookkeeping only: losing it to a power loss costs a
-   * repeated delivery, never an accepted one, and the next synced commit makes it durable too
-   * (the WAL is replayed in order).
+   * crash) without its own sync to disk. For bookkeeping, whose loss to a power loss costs a
+   * repeated delivery, never an accepted one (the next synced commit makes it durable too: the
+   * WAL is replayed in order); and for enqueues when {@link WalSync} syncs the WAL after the
+   * commit, off the event loop, before they resolve.
    */
   function unsynced<T>(db: SqliteDriver, fn: () => T): T {
     if (syncLevel <= 1) return fn()
@@ -133,19 +169,23 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
   let opened: SqliteDriver | undefined
   /** The connection's `synchronous` level (2 = full). */
   let syncLevel = 2
-  connection.then(
-    (db) => {
-      syncLevel = Number(db.all('pragma synchronous', [])[0]?.synchronous ?? 2)
-      opened = db
-    },
-    () => {},
-  )
+  /** Syncs the WAL after an enqueue's commit; `null`: the commit syncs itself. */
+  let wal: WalSync | null = null
+  /** The connection, once its level is known and its WAL sync is open. */
+  const ready = connection.then(async (db) => {
+    syncLevel = Number(db.all('pragma synchronous', [])[0]?.synchronous ?? 2)
+    if (syncLevel >= 2) wal = await (options.walSync ?? openWalSync)(db).catch(() => null)
+    opened = db
+    return db
+  })
+  // A failed open surfaces on the first call.
+  ready.catch(() => {})
 
-  async function write(fn: (db: SqliteDriver) => void, durable = false): Promise<void> {
+  async function write(writes: QueueWrite[], durable = false): Promise<void> {
     // Once open, the write joins the group at once (no await before it is queued).
-    const db = opened ?? (await connection)
+    const db = opened ?? (await ready)
     return new Promise<void>((resolve, reject) => {
-      waiting.push({ write: fn, durable, resolve, reject })
+      waiting.push({ writes, durable, resolve, reject })
       if (scheduled) return
       scheduled = true
       soon(() => {
@@ -157,33 +197,17 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
 
   /** The connection, with every waiting write committed first. */
   async function reader(): Promise<SqliteDriver> {
-    const db = await connection
+    const db = await ready
     commitWaiting(db)
     return db
   }
 
   return {
     enqueue(jobs) {
-      return write((db) => {
-        for (const job of jobs) {
-          db.run(
-            `insert into rh_jobs (${jobColumns}, available_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             on conflict (id) do nothing`,
-            [
-              job.id,
-              job.message_id,
-              job.subscription_id,
-              job.owner,
-              job.event,
-              job.body,
-              job.attempt,
-              job.next_attempt_at,
-              job.created_at,
-              job.next_attempt_at,
-            ],
-          )
-        }
-      }, true)
+      return write(
+        jobs.map((job) => ({ kind: 'enqueue', job })),
+        true,
+      )
     },
 
     async claim(now, limit, leaseMs) {
@@ -191,31 +215,20 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
         await reader()
         return []
       }
-      const db = await connection
-      const lease = () =>
-        db.all(
-          `update rh_jobs set available_at = ? where id in (
-             select id from rh_jobs where available_at <= ? order by available_at, id limit ?
-           ) returning ${jobColumns}`,
-          [now + leaseMs, now, limit],
-        )
-      const rows = commitWaiting(db, lease) ?? []
+      const db = await ready
+      if (waiting.length === 0 && db.all(dueSql, [now]).length === 0) return []
+      const rows = commitWaiting(db, () => db.all(claimSql, [now + leaseMs, now, limit])) ?? []
       return rows
         .map(toJob)
         .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
     },
 
     complete(id) {
-      return write((db) => db.run('delete from rh_jobs where id = ?', [id]))
+      return write([{ kind: 'complete', id }])
     },
 
     reschedule(id, attempt, nextAttemptAt) {
-      return write((db) =>
-        db.run(
-          'update rh_jobs set attempt = ?, next_attempt_at = ?, available_at = ? where id = ?',
-          [attempt, nextAttemptAt, nextAttemptAt, id],
-        ),
-      )
+      return write([{ kind: 'reschedule', id, attempt, at: nextAttemptAt }])
     },
 
     async nextDueAt() {
@@ -234,27 +247,16 @@ export function createSqliteQueue(connection: Promise<SqliteDriver>): DeliveryQu
       db.run('delete from rh_jobs where subscription_id = ?', [subscriptionId])
     },
 
-    recordAttempt(a) {
-      return write((db) =>
-        db.run(
-          `insert into rh_attempts (${attemptColumns.slice('seq, '.length)})
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
-          [
-            a.id,
-            a.subscription_id,
-            a.owner,
-            a.message_id,
-            a.event,
-            a.attempt,
-            a.outcome,
-            a.response_status,
-            a.error,
-            a.duration_ms,
-            a.started_at,
-            a.next_attempt_at,
-          ],
-        ),
-      )
+    recordAttempt(record) {
+      return write([{ kind: 'attempt', record }])
+    },
+
+    /** Releases the WAL file once its syncs are done; the connection stays open. */
+    async close() {
+      await ready.catch(() => {})
+      const open = wal
+      wal = null
+      await open?.close()
     },
 
     async listAttempts(owner, subscriptionId, query): Promise<Page<AttemptRecord>> {

@@ -1,3 +1,4 @@
+import { isoTime } from '../iso-time'
 import type {
   ListQuery,
   Page,
@@ -6,12 +7,18 @@ import type {
   SubscriptionStore,
 } from '../store/subscription-store'
 import { type SqliteDriver, type SqliteRow, type SqliteValue, transaction } from './driver'
+import { type SubscriptionReads, subscriptionReads } from './subscription-reads'
 
 const columns =
   'id, owner, target_url, events, status, metadata, secret, consecutive_failures, created_at, updated_at'
 
 /** The columns qualified with the `s` alias, for joins. */
 const prefixedColumns = columns.replace(/(\w+)/g, 's.$1')
+
+const getSql = `select ${columns} from rh_subscriptions where owner = ? and id = ?`
+const matchSql = `select ${prefixedColumns} from rh_subscription_events e
+  join rh_subscriptions s on s.id = e.subscription_id
+  where e.owner = ? and e.event = ? and s.status = 'active' order by s.id`
 
 function toSubscription(row: SqliteRow): StoredSubscription {
   return {
@@ -28,6 +35,11 @@ function toSubscription(row: SqliteRow): StoredSubscription {
   }
 }
 
+function readSubscription(db: SqliteDriver, owner: string, id: string) {
+  const [row] = db.all(getSql, [owner, id])
+  return row ? toSubscription(row) : null
+}
+
 function insertEvents(db: SqliteDriver, owner: string, id: string, events: readonly string[]) {
   for (const event of new Set(events)) {
     db.run('insert into rh_subscription_events (owner, event, subscription_id) values (?, ?, ?)', [
@@ -41,11 +53,14 @@ function insertEvents(db: SqliteDriver, owner: string, id: string, events: reado
 /**
  * A {@link SubscriptionStore} on one SQLite connection. Events live in a join table keyed by
  * (owner, event), so `match` is an index lookup. Pages are newest first; the cursor is the last id.
+ * `get` and `match`, which every `notify` and delivery repeat, are answered from memory while no
+ * subscription changed (see {@link subscriptionReads}).
  *
  * @example
  * const store = createSqliteStore(await connectSqlite({ path: './rh.db' }))
  */
 export function createSqliteStore(connection: Promise<SqliteDriver>): SubscriptionStore {
+  let reads: SubscriptionReads | undefined
   return {
     async create(subscription) {
       const db = await connection
@@ -69,11 +84,8 @@ export function createSqliteStore(connection: Promise<SqliteDriver>): Subscripti
 
     async get(owner, id) {
       const db = await connection
-      const [row] = db.all(`select ${columns} from rh_subscriptions where owner = ? and id = ?`, [
-        owner,
-        id,
-      ])
-      return row ? toSubscription(row) : null
+      reads ??= subscriptionReads(db)
+      return reads.get(owner, id, () => readSubscription(db, owner, id))
     },
 
     async list(owner: string, query: ListQuery): Promise<Page<StoredSubscription>> {
@@ -142,16 +154,43 @@ export function createSqliteStore(connection: Promise<SqliteDriver>): Subscripti
       })
     },
 
+    async recordOutcome(owner, id, { delivered, disableAfter, at }) {
+      const db = await connection
+      if (delivered) {
+        // A count already at 0, the usual case, is seen in memory (as current as a read: see
+        // subscriptionReads) and needs no write transaction.
+        reads ??= subscriptionReads(db)
+        const current = reads.get(owner, id, () => readSubscription(db, owner, id))
+        if (!current?.consecutive_failures) return false
+        // Writes (and wakes the change triggers) only when there is a count to reset.
+        db.run(
+          `update rh_subscriptions set consecutive_failures = 0, updated_at = ?
+           where owner = ? and id = ? and consecutive_failures <> 0`,
+          [isoTime(at), owner, id],
+        )
+        return false
+      }
+      return transaction(db, () => {
+        const [row] = db.all(
+          'select status, consecutive_failures from rh_subscriptions where owner = ? and id = ?',
+          [owner, id],
+        )
+        if (!row) return false
+        const failures = Number(row.consecutive_failures) + 1
+        const disable = failures >= disableAfter && row.status === 'active'
+        db.run(
+          `update rh_subscriptions set consecutive_failures = ?, status = ?, updated_at = ?
+           where owner = ? and id = ?`,
+          [failures, disable ? 'disabled' : String(row.status), isoTime(at), owner, id],
+        )
+        return disable
+      })
+    },
+
     async match(owner, event) {
       const db = await connection
-      return db
-        .all(
-          `select ${prefixedColumns} from rh_subscription_events e
-           join rh_subscriptions s on s.id = e.subscription_id
-           where e.owner = ? and e.event = ? and s.status = 'active' order by s.id`,
-          [owner, event],
-        )
-        .map(toSubscription)
+      reads ??= subscriptionReads(db)
+      return reads.match(owner, event, () => db.all(matchSql, [owner, event]).map(toSubscription))
     },
   }
 }

@@ -2,11 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { StoredSubscription } from '../store/subscription-store'
 import { deliveryQueueSuite } from '../testing/delivery-queue-suite'
 import { job, subscription } from '../testing/factories'
 import { subscriptionStoreSuite } from '../testing/subscription-store-suite'
+import { connectSqlite } from './connect-sqlite'
+import type { SqliteDriver } from './driver'
 import { sqliteMigrations } from './schema'
 import { sqlite } from './sqlite'
+import { createSqliteQueue } from './sqlite-queue'
+import type { WalSync } from './wal-sync'
 
 const dir = mkdtempSync(join(tmpdir(), 'rh-sqlite-'))
 let n = 0
@@ -16,6 +21,17 @@ const fresh = () => {
   opened.push(db)
   return db
 }
+/** Records the connection's commits and changes of its synchronous level, in order. */
+function recordSyncLevels(driver: SqliteDriver): string[] {
+  const levels: string[] = []
+  const exec = driver.exec.bind(driver)
+  driver.exec = (sql) => {
+    if (/^pragma synchronous =/.test(sql) || sql === 'commit') levels.push(sql)
+    exec(sql)
+  }
+  return levels
+}
+
 afterAll(async () => {
   for (const db of opened) await db.close()
   rmSync(dir, { recursive: true, force: true })
@@ -78,21 +94,18 @@ describe('sqlite', () => {
     expect(plan).not.toMatch(/TEMP B-TREE/)
   })
 
-  it('syncs enqueues to disk and leaves the connection on its synchronous level', async () => {
-    const db = fresh()
-    const driver = await db.driver
-    const levels: string[] = []
-    const exec = driver.exec.bind(driver)
-    driver.exec = (sql) => {
-      if (/^pragma synchronous =/.test(sql) || sql === 'commit') levels.push(sql)
-      exec(sql)
-    }
+  it('syncs enqueues inside the commit where the WAL cannot be synced after it', async () => {
+    const driver = connectSqlite({ path: join(dir, `test-${n++}.db`) })
+    const queue = createSqliteQueue(driver, { walSync: async () => null })
+    opened.push({ close: async () => (await driver).close() })
+    const db = await driver
+    const levels = recordSyncLevels(db)
     const j = job(0)
-    await Promise.all([db.queue.enqueue([j]), db.queue.enqueue([job(5)])])
+    await Promise.all([queue.enqueue([j]), queue.enqueue([job(5)])])
     expect(levels).toEqual(['commit'])
     levels.length = 0
-    await db.queue.claim(0, 1, 1000)
-    await db.queue.complete(j.id)
+    await queue.claim(0, 1, 1000)
+    await queue.complete(j.id)
     // Bookkeeping commits reach the WAL without a sync of their own; the level comes back.
     expect(levels).toEqual([
       'pragma synchronous = normal',
@@ -101,7 +114,91 @@ describe('sqlite', () => {
       'commit',
       'pragma synchronous = 2',
     ])
-    expect(driver.all('pragma synchronous', [])).toEqual([{ synchronous: 2 }])
+    expect(db.all('pragma synchronous', [])).toEqual([{ synchronous: 2 }])
+  })
+
+  it('resolves an enqueue only after the WAL sync that follows its commit', async () => {
+    const path = join(dir, `test-${n++}.db`)
+    const driver = connectSqlite({ path })
+    const syncs: Array<() => void> = []
+    let syncRequested = () => {}
+    const wal: WalSync = {
+      sync: () =>
+        new Promise<void>((resolve) => {
+          syncs.push(resolve)
+          syncRequested()
+        }),
+      close: async () => {},
+    }
+    const queue = createSqliteQueue(driver, { walSync: async () => wal })
+    const other = sqlite({ path })
+    opened.push({ close: async () => (await driver).close() }, other)
+    expect(await queue.size()).toBe(0)
+    const db = await driver
+    const levels = recordSyncLevels(db)
+
+    const j = job(0)
+    const requested = new Promise<void>((resolve) => {
+      syncRequested = resolve
+    })
+    let resolved = false
+    const enqueued = queue.enqueue([j]).then(() => {
+      resolved = true
+    })
+    await requested
+    // Committed without a sync inside SQLite (another connection sees it), not yet resolved.
+    expect(levels).toEqual(['pragma synchronous = normal', 'commit', 'pragma synchronous = 2'])
+    expect((await other.driver).all('select id from rh_jobs', [])).toEqual([{ id: j.id }])
+    await queue.size()
+    expect(resolved).toBe(false)
+    // Bookkeeping does not wait for the sync.
+    expect(await queue.claim(0, 1, 1000)).toEqual([j])
+    await queue.complete(j.id)
+    expect(resolved).toBe(false)
+    expect(syncs).toHaveLength(1)
+    syncs[0]?.()
+    await enqueued
+    expect(resolved).toBe(true)
+  })
+
+  it('answers get and match with what another connection changed a moment ago', async () => {
+    const path = join(dir, 'reads.db')
+    const a = sqlite({ path })
+    const b = sqlite({ path })
+    opened.push(a, b)
+    const s = subscription()
+    await a.store.create(s)
+    // Read twice, so the second answer can come from memory.
+    await a.store.get('alice', s.id)
+    expect(await a.store.match('alice', s.events[0] as string)).toEqual([s])
+    expect(await a.store.get('alice', s.id)).toEqual(s)
+
+    const paused = await b.store.update('alice', s.id, {
+      status: 'paused',
+      updated_at: s.updated_at,
+    })
+    expect(await a.store.get('alice', s.id)).toEqual(paused)
+    expect(await a.store.match('alice', s.events[0] as string)).toEqual([])
+    // A write in plain SQL on the same connection is seen too (triggers count every change).
+    ;(await a.driver).run('update rh_subscriptions set status = ? where id = ?', ['active', s.id])
+    expect((await a.store.get('alice', s.id))?.status).toBe('active')
+    expect(await a.store.match('alice', s.events[0] as string)).toHaveLength(1)
+    expect(await a.store.delete('alice', s.id)).toBe(true)
+    expect(await b.store.get('alice', s.id)).toBeNull()
+    expect(await a.store.get('alice', s.id)).toBeNull()
+  })
+
+  it('hands out copies: changing an answer changes no later one', async () => {
+    const db = fresh()
+    const s = subscription({ metadata: { team: 'a' } })
+    await db.store.create(s)
+    const got = (await db.store.get('alice', s.id)) as StoredSubscription
+    got.events.push('changed')
+    got.metadata.team = 'b'
+    const [matched] = await db.store.match('alice', s.events[0] as string)
+    ;(matched as StoredSubscription).events.length = 0
+    expect(await db.store.get('alice', s.id)).toEqual(s)
+    expect(await db.store.match('alice', s.events[0] as string)).toEqual([s])
   })
 
   it('never hands the same job to two connections claiming at once', async () => {

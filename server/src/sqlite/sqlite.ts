@@ -31,14 +31,17 @@ export function sqlite(options: SqliteOptions): Sqlite {
   const driver = connectSqlite(options)
   // A failed open surfaces on the first call; do not also report it as unhandled.
   driver.catch(() => {})
-  let closed = false
-  const close = async () => {
-    if (closed) return
-    closed = true
-    ;(await driver).close()
+  const baseQueue = createSqliteQueue(driver)
+  let closing: Promise<void> | null = null
+  const close = () => {
+    closing ??= (async () => {
+      await baseQueue.close?.()
+      ;(await driver).close()
+    })()
+    return closing
   }
   const store = { ...createSqliteStore(driver), close }
-  const queue = { ...createSqliteQueue(driver), close }
+  const queue = { ...baseQueue, close }
   return { store, queue, driver, close }
 }
 

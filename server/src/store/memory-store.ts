@@ -1,4 +1,6 @@
+import { isoTime } from '../iso-time'
 import type {
+  DeliveryOutcome,
   ListQuery,
   Page,
   StoredSubscription,
@@ -153,6 +155,23 @@ export function memoryStore(): SubscriptionStore {
       rows.delete(id)
       unindex(row)
       return true
+    },
+
+    async recordOutcome(owner, id, outcome: DeliveryOutcome) {
+      const row = owned(owner, id)
+      if (!row) return false
+      // The common case, a delivery to a healthy subscription, changes nothing.
+      if (outcome.delivered && row.consecutive_failures === 0) return false
+      const failures = outcome.delivered ? 0 : row.consecutive_failures + 1
+      const disable =
+        !outcome.delivered && failures >= outcome.disableAfter && row.status === 'active'
+      rows.set(id, {
+        ...row,
+        consecutive_failures: failures,
+        status: disable ? 'disabled' : row.status,
+        updated_at: isoTime(outcome.at),
+      })
+      return disable
     },
 
     async match(owner, event) {

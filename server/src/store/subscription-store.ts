@@ -18,6 +18,16 @@ export type SubscriptionPatch = Partial<
   Pick<StoredSubscription, 'target_url' | 'events' | 'status' | 'metadata' | 'consecutive_failures'>
 > & { updated_at: string }
 
+/** What {@link SubscriptionStore.recordOutcome} counts: one finished delivery. */
+export interface DeliveryOutcome {
+  /** `true`: delivered (the count goes back to 0); `false`: given up (the count goes up by one). */
+  delivered: boolean
+  /** The count at which an `active` subscription becomes `disabled`. */
+  disableAfter: number
+  /** Now, in ms since the epoch: the `updated_at` of a row this call changes. */
+  at: number
+}
+
 /** A page query: `cursor` is opaque and comes from a previous page's `nextCursor`. */
 export interface ListQuery {
   event?: string | undefined
@@ -52,6 +62,16 @@ export interface SubscriptionStore {
    * (owner, event), never a scan of every subscription.
    */
   match(owner: string, event: string): Promise<StoredSubscription[]>
+  /**
+   * Optional; the engine calls it after every finished delivery when present. Atomically (one
+   * statement or transaction, safe against concurrent calls from any process): a delivered
+   * outcome resets `consecutive_failures` to 0, writing nothing when it is 0 already; a failed
+   * one adds one and, when the count reaches `disableAfter` on an `active` subscription, sets
+   * `disabled`. `updated_at` becomes `at` when the row changes. Resolves `true` only when this
+   * call disabled the subscription; `false` also when the owner has no such subscription.
+   * Without it the engine reads and updates the row under a lock of its own process.
+   */
+  recordOutcome?(owner: string, id: string, outcome: DeliveryOutcome): Promise<boolean>
   /** Releases connections or files. */
   close?(): Promise<void>
 }

@@ -55,8 +55,9 @@ const newestFirst = (subscriptions: StoredSubscription[]) =>
 /**
  * The behaviour every {@link SubscriptionStore} must have, as a vitest suite: CRUD, owner
  * isolation, newest-first pagination with and without an event filter (stable while rows come
- * and go), `match` by owner, event and status, update semantics and delete. Call it at the top
- * level of a test file. `makeStore` runs before each test; `cleanup` after each (default:
+ * and go), `match` by owner, event and status, update semantics and delete, and the optional
+ * `recordOutcome` (skipped for a store without it): resets, counts, disabling once, no lost
+ * count under concurrent calls. Call it at the top level of a test file. `makeStore` runs before each test; `cleanup` after each (default:
  * `store.close()`). Owners are unique per test, so a durable store may share one database
  * across tests and runs.
  *
@@ -319,6 +320,83 @@ export function subscriptionStoreSuite(
         }
         const matched = await store.match(alice, 'order.paid')
         expect(new Set(matched.map((s) => s.id))).toEqual(wanted)
+      })
+    })
+
+    // Optional in the interface: a store without it skips these (the engine falls back).
+    describe('recordOutcome', () => {
+      const T2 = Date.parse('2025-01-31T14:00:00.000Z')
+      const delivered = { delivered: true, disableAfter: 3, at: T2 }
+      const failed = { delivered: false, disableAfter: 3, at: T2 }
+
+      it('resets the failure count after a delivery, and writes nothing when it is 0', async (ctx) => {
+        if (!store.recordOutcome) return ctx.skip()
+        const failing = await create(alice, { consecutive_failures: 2 })
+        const healthy = await create(alice)
+        expect(await store.recordOutcome(alice, failing.id, delivered)).toBe(false)
+        expect(await store.recordOutcome(alice, healthy.id, delivered)).toBe(false)
+        expect(await store.get(alice, failing.id)).toEqual({
+          ...failing,
+          consecutive_failures: 0,
+          updated_at: new Date(T2).toISOString(),
+        })
+        expect(await store.get(alice, healthy.id)).toEqual(healthy)
+      })
+
+      it('counts failures and disables an active subscription at the limit, once', async (ctx) => {
+        if (!store.recordOutcome) return ctx.skip()
+        const created = await create(alice, { consecutive_failures: 1 })
+        expect(await store.recordOutcome(alice, created.id, failed)).toBe(false)
+        expect(await store.get(alice, created.id)).toMatchObject({
+          consecutive_failures: 2,
+          status: 'active',
+          updated_at: new Date(T2).toISOString(),
+        })
+        expect(await store.recordOutcome(alice, created.id, failed)).toBe(true)
+        expect(await store.get(alice, created.id)).toMatchObject({
+          consecutive_failures: 3,
+          status: 'disabled',
+        })
+        expect(await store.match(alice, 'post.created')).toEqual([])
+        expect(await store.recordOutcome(alice, created.id, failed)).toBe(false)
+        expect(await store.get(alice, created.id)).toMatchObject({
+          consecutive_failures: 4,
+          status: 'disabled',
+        })
+      })
+
+      it('counts the failures of a paused subscription without disabling it', async (ctx) => {
+        if (!store.recordOutcome) return ctx.skip()
+        const created = await create(alice, { status: 'paused', consecutive_failures: 5 })
+        expect(await store.recordOutcome(alice, created.id, failed)).toBe(false)
+        expect(await store.get(alice, created.id)).toMatchObject({
+          consecutive_failures: 6,
+          status: 'paused',
+        })
+      })
+
+      it("leaves another owner's subscription alone and answers false", async (ctx) => {
+        if (!store.recordOutcome) return ctx.skip()
+        const created = await create(alice, { consecutive_failures: 2 })
+        expect(await store.recordOutcome(bob, created.id, failed)).toBe(false)
+        expect(await store.recordOutcome(bob, created.id, delivered)).toBe(false)
+        expect(await store.recordOutcome(alice, newId('sub'), failed)).toBe(false)
+        expect(await store.get(alice, created.id)).toEqual(created)
+      })
+
+      it('loses no failure of many at once, and exactly one of them disables', async (ctx) => {
+        if (!store.recordOutcome) return ctx.skip()
+        const recordOutcome = store.recordOutcome.bind(store)
+        const created = await create(alice)
+        const outcome = { delivered: false, disableAfter: 10, at: T2 }
+        const disabled = await Promise.all(
+          Array.from({ length: 25 }, () => recordOutcome(alice, created.id, outcome)),
+        )
+        expect(disabled.filter(Boolean)).toHaveLength(1)
+        expect(await store.get(alice, created.id)).toMatchObject({
+          consecutive_failures: 25,
+          status: 'disabled',
+        })
       })
     })
   })

@@ -1,7 +1,7 @@
 import type { Resolve } from '../../ssrf/guard-target'
 import type { Transport } from '../transport'
 import { fetchTransport } from './fetch-transport'
-import { nodeHttpTransport } from './node-http-transport'
+import { splitTransport } from './split-transport'
 import { undiciTransport } from './undici-transport'
 
 /** Options of {@link createTransport}. */
@@ -10,6 +10,8 @@ export interface CreateTransportOptions {
   resolve?: Resolve | undefined
   /** Keep-alive connections per origin. */
   connections?: number
+  /** The fetch that sends where fetch does (IP literals on Bun and Deno; other runtimes). */
+  fetch?: typeof fetch | undefined
 }
 
 /** Which runtime runs us: selects the transport. */
@@ -29,9 +31,10 @@ export function detectRuntime(): 'node' | 'bun' | 'deno' | 'other' {
  * The best transport for the runtime:
  * - Node: {@link undiciTransport}, keep-alive pooling, addresses checked at connect time (no DNS
  *   rebinding).
- * - Bun and Deno: {@link nodeHttpTransport}, `node:http` keep-alive agents, addresses checked at
- *   connect time through the same `lookup` (no DNS rebinding). On Bun it is about a third slower
- *   than native fetch: pass `transport: fetchTransport()` to trade the rebinding check for speed.
+ * - Bun and Deno: {@link splitTransport}: IP-literal targets (no DNS, nothing to rebind) checked
+ *   before connecting and sent with the runtime's native fetch; hostnames through
+ *   `nodeHttpTransport`, whose `node:http` keep-alive agents check every address at connect time
+ *   through the same `lookup` (no DNS rebinding).
  * - Other runtimes: {@link fetchTransport}, addresses checked by a resolution right before each
  *   request (a rebinding within that window is not caught).
  *
@@ -47,6 +50,6 @@ export function createTransport(options: CreateTransportOptions = {}): Transport
   const runtime = detectRuntime()
   if (runtime === 'node') return undiciTransport({ ...common, ...connections })
   if (runtime === 'bun' || runtime === 'deno')
-    return nodeHttpTransport({ ...common, ...connections })
-  return fetchTransport(common)
+    return splitTransport({ ...common, ...connections, fetch: options.fetch })
+  return fetchTransport({ ...common, fetch: options.fetch })
 }

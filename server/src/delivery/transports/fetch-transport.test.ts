@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ResthooksError } from '../../errors'
+import { describeNetworkError } from '../network-error'
 import { deliveryTestKit } from '../test-kit/engine-setup'
 import { post, transportContract } from '../test-kit/transport-contract'
 import { fetchTransport } from './fetch-transport'
@@ -18,5 +19,19 @@ describe('fetchTransport', () => {
     )
     expect(error).toBeInstanceOf(ResthooksError)
     expect(target.requests).toHaveLength(0)
+  })
+
+  it('never fetches a target that is not http(s), even with address checks off', async () => {
+    const asked: string[] = []
+    const fetch: typeof globalThis.fetch = async (input) => {
+      asked.push(String(input))
+      return new Response('secret')
+    }
+    const send = fetchTransport({ allowPrivateTargets: true, fetch })
+    for (const url of ['file:///etc/passwd', 'data:text/plain,hi']) {
+      const error = await send(post(url)).catch((e: unknown) => e)
+      expect(describeNetworkError(error)).toMatch(/^target refused: .* is not http\(s\)$/)
+    }
+    expect(asked).toEqual([])
   })
 })

@@ -1,6 +1,6 @@
 import type { LookupAddress, LookupOptions } from 'node:dns'
 import { addressRefusal } from '../../ssrf/address-refusal'
-import { ipLiteralOf, type Resolve } from '../../ssrf/guard-target'
+import type { Resolve } from '../../ssrf/guard-target'
 import { parseIp } from '../../ssrf/parse-ip'
 import { TARGET_REFUSED } from '../network-error'
 
@@ -36,7 +36,7 @@ export const refused = (message: string): Error =>
  * A connect-time `lookup` that resolves the hostname and refuses it when ANY address it resolves
  * to is not global: the addresses it checks are the addresses the socket connects to, so a DNS
  * answer that changes between a check and the connection (rebinding) cannot slip through.
- * IP literals never reach a `lookup`: check them before connecting ({@link targetCache}).
+ * IP literals never reach a `lookup`: check them before connecting (`targetCache`).
  *
  * @example
  * new undici.Agent({ connect: { lookup: guardedLookup({}) } })
@@ -71,42 +71,6 @@ export function guardedLookup(options: GuardedLookupOptions): Lookup {
       },
       (error: NodeJS.ErrnoException) => callback(error, []),
     )
-  }
-}
-
-/** A target URL parsed once, with the verdict on its IP literal. */
-export interface Target {
-  url: URL
-  /** Why an IP-literal target is refused before connecting, or `null`. */
-  refusal: string | null
-}
-
-/**
- * Parses and judges each target URL once (a bounded memo: targets repeat across attempts).
- * Hostnames are judged later, by {@link guardedLookup}; IP literals here, since no lookup runs
- * for them.
- *
- * @example
- * const targets = targetCache(false)
- * targets('http://127.0.0.1/').refusal // 'target refused: 127.0.0.1 is loopback'
- */
-export function targetCache(allowPrivateTargets: boolean): (target: string) => Target {
-  const known = new Map<string, Target>()
-  return (target) => {
-    let found = known.get(target)
-    if (!found) {
-      const url = new URL(target)
-      let refusal: string | null = null
-      if (!allowPrivateTargets) {
-        const literal = ipLiteralOf(url)
-        const why = literal === undefined ? null : addressRefusal(literal)
-        if (why) refusal = `target refused: ${literal} is ${why}`
-      }
-      found = { url, refusal }
-      if (known.size >= 10_000) known.clear()
-      known.set(target, found)
-    }
-    return found
   }
 }
 

@@ -41,6 +41,15 @@ describe('nodeHttpTransport', () => {
     expect(sockets.size).toBeLessThanOrEqual(2)
   })
 
+  it('sends the body in one piece with its Content-Length in bytes', async () => {
+    const target = await receiver()
+    const body = '{"type":"t","data":"héllo"}'
+    await transport({ allowPrivateTargets: true })(post(target.url, { body }))
+    expect(target.requests[0]?.body).toBe(body)
+    expect(target.requests[0]?.headers['content-length']).toBe(String(Buffer.byteLength(body)))
+    expect(target.requests[0]?.headers['transfer-encoding']).toBeUndefined()
+  })
+
   it('connects through its resolver: a made-up hostname reaches the address it gave', async () => {
     const target = await receiver()
     const port = new URL(target.url).port

@@ -1,6 +1,7 @@
 import type { Resolve } from '../../ssrf/guard-target'
 import { decode, type Transport } from '../transport'
-import { guardedLookup, readNodeBody, refused, targetCache } from './guarded-lookup'
+import { guardedLookup, readNodeBody, refused } from './guarded-lookup'
+import { targetCache } from './target-cache'
 
 /** Options of {@link undiciTransport}. */
 export interface UndiciTransportOptions {

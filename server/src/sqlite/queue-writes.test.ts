@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { attempt, job } from '../testing/factories'
+import { connectSqlite } from './connect-sqlite'
+import { type SqliteDriver, transaction } from './driver'
+import { applyQueueWrites, type QueueWrite } from './queue-writes'
+
+/** A migrated in-memory database that counts the statements it runs. */
+async function database() {
+  const db = await connectSqlite({ path: ':memory:' })
+  const statements: string[] = []
+  const run = db.run.bind(db)
+  db.run = (sql, params) => {
+    statements.push(sql)
+    return run(sql, params)
+  }
+  return { db, statements }
+}
+
+const contents = (db: SqliteDriver) => ({
+  jobs: db.all('select id, attempt, next_attempt_at, available_at from rh_jobs order by id', []),
+  attempts: db.all('select seq, id, outcome from rh_attempts order by seq', []),
+})
+
+async function writtenInOrder(writes: QueueWrite[]) {
+  const { db } = await database()
+  for (const write of writes) transaction(db, () => applyQueueWrites(db, [write]))
+  return contents(db)
+}
+
+describe('applyQueueWrites', () => {
+  it('writes alike writes together, ending as if they were written one by one', async () => {
+    const jobs = Array.from({ length: 40 }, (_, i) => job(i))
+    const writes: QueueWrite[] = [
+      ...jobs.slice(0, 35).map((j): QueueWrite => ({ kind: 'complete', id: j.id })),
+      ...Array.from({ length: 34 }, (): QueueWrite => ({ kind: 'attempt', record: attempt() })),
+      { kind: 'reschedule', id: (jobs[36] as { id: string }).id, attempt: 1, at: 5000 },
+      ...Array.from({ length: 3 }, (_, i): QueueWrite => ({ kind: 'enqueue', job: job(100 + i) })),
+    ]
+    const { db, statements } = await database()
+    transaction(db, () =>
+      applyQueueWrites(db, [...jobs.map((j): QueueWrite => ({ kind: 'enqueue', job: j }))]),
+    )
+    statements.length = 0
+    transaction(db, () => applyQueueWrites(db, writes))
+    // 35 completes, 3 enqueues, 1 reschedule, 34 attempts: in 2 + 1 + 1 + 2 statements.
+    expect(statements).toHaveLength(6)
+    const expected = await writtenInOrder([
+      ...jobs.map((j): QueueWrite => ({ kind: 'enqueue', job: j })),
+      ...writes,
+    ])
+    expect(contents(db)).toEqual(expected)
+    expect(contents(db).jobs).toHaveLength(8)
+    expect(contents(db).attempts).toHaveLength(34)
+  })
+
+  it('writes one by one, in order, when two writes name the same job', async () => {
+    const j = job(0)
+    const writes: QueueWrite[] = [
+      { kind: 'enqueue', job: j },
+      { kind: 'complete', id: j.id },
+      { kind: 'enqueue', job: { ...j, attempt: 2 } },
+    ]
+    const { db } = await database()
+    transaction(db, () => applyQueueWrites(db, writes))
+    expect(contents(db)).toEqual(await writtenInOrder(writes))
+    expect(contents(db).jobs).toEqual([
+      { id: j.id, attempt: 2, next_attempt_at: 0, available_at: 0 },
+    ])
+  })
+})
