@@ -21,7 +21,13 @@ export {
 } from './delivery/index'
 export type { RetryPolicy } from './delivery/retry-policy'
 export type { SigningOptions } from './delivery/signing'
-export type { Transport, TransportRequest, TransportResponse } from './delivery/transport'
+export type {
+  AbortHook,
+  AbortListener,
+  Transport,
+  TransportRequest,
+  TransportResponse,
+} from './delivery/transport'
 export type { DeliveryResult, NotifyReceipt } from './delivery/types'
 export { type FieldIssue, ResthooksError } from './errors'
 export type { Authenticate } from './handler/create-handler'

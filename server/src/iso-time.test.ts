@@ -18,6 +18,12 @@ describe('isoTime', () => {
     }
   })
 
+  it('formats the same millisecond again, and after another, alike', () => {
+    for (const time of [5, 5, 5.7, -0.5, 0, 1000, 5, 1_764_406_521_007, 1_764_406_521_007]) {
+      expect(isoTime(time)).toBe(new Date(time).toISOString())
+    }
+  })
+
   it('throws a RangeError for an invalid time, as toISOString does', () => {
     expect(() => isoTime(Number.NaN)).toThrow(RangeError)
     expect(() => isoTime(8.64e15 + 1)).toThrow(RangeError)

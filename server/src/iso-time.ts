@@ -2,6 +2,10 @@
 let second = Number.NaN
 let head = ''
 
+/** The last time formatted, in ms, and its string. */
+let lastTime = Number.NaN
+let last = ''
+
 /** The range of `Date`: ±100,000,000 days from the epoch, in ms. */
 const MAX_TIME = 8.64e15
 
@@ -15,6 +19,8 @@ const MAX_TIME = 8.64e15
  */
 export function isoTime(ms: number): string {
   const time = Math.trunc(ms) // as `Date` does
+  // Deliveries settle by the dozen per millisecond: the same one again is the same string.
+  if (time === lastTime) return last
   if (!(Math.abs(time) <= MAX_TIME)) throw new RangeError('Invalid time value')
   const s = Math.floor(time / 1000)
   if (s !== second) {
@@ -22,5 +28,7 @@ export function isoTime(ms: number): string {
     second = s
   }
   const milli = time - s * 1000
-  return head + ((milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z')
+  last = head + ((milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z')
+  lastTime = time
+  return last
 }

@@ -28,6 +28,12 @@ export interface SignerOptions {
 export interface Signer {
   /** The `webhook-signature` header value for `message`: one signature per key, space-separated. */
   sign(message: SignInput): Promise<string>
+  /**
+   * The same signature as {@link Signer.sign}, as a string when every key signs synchronously
+   * (`whsec_` keys with the `node:crypto` fast path), else as a promise. Invalid input throws
+   * (rather than rejects). For a sender's hot path: no promise, nor `await`, per signature.
+   */
+  signNow?(message: SignInput): string | Promise<string>
 }
 
 type Part = (prefix: string, body: string | Uint8Array) => string | Promise<string>
@@ -80,30 +86,39 @@ export function createSigner(
 ): Signer {
   const fastPath = options.fastPath ?? true
   const parts = parseKeys(keys).map((key) => part(key, fastPath))
+  const signNow = (message: SignInput): string | Promise<string> => {
+    const { id, timestamp, body } = message
+    if (typeof id !== 'string' || !isValidId(id)) {
+      throw new ProtocolError(
+        'invalid_header',
+        'the message id must be 1..256 printable ASCII characters without "."',
+      )
+    }
+    const time = typeof timestamp === 'number' ? String(timestamp) : typeof timestamp
+    if (!isValidTimestamp(time)) {
+      throw new ProtocolError(
+        'invalid_timestamp',
+        `the timestamp must be a whole number of unix seconds (0..999999999999), got ${time}`,
+      )
+    }
+    assertBody(body)
+    const prefix = `${id}.${time}.`
+    if (parts.length === 1) return (parts[0] as Part)(prefix, body)
+    return signAll(parts, prefix, body)
+  }
   return {
     async sign(message) {
-      const { id, timestamp, body } = message
-      if (typeof id !== 'string' || !isValidId(id)) {
-        throw new ProtocolError(
-          'invalid_header',
-          'the message id must be 1..256 printable ASCII characters without "."',
-        )
-      }
-      const time = typeof timestamp === 'number' ? String(timestamp) : typeof timestamp
-      if (!isValidTimestamp(time)) {
-        throw new ProtocolError(
-          'invalid_timestamp',
-          `the timestamp must be a whole number of unix seconds (0..999999999999), got ${time}`,
-        )
-      }
-      assertBody(body)
-      const prefix = `${id}.${time}.`
-      if (parts.length === 1) return (parts[0] as Part)(prefix, body)
-      const signatures: string[] = []
-      for (const sign of parts) signatures.push(await sign(prefix, body))
-      return signatures.join(' ')
+      return signNow(message)
     },
+    signNow,
   }
+}
+
+/** Every key's signature, space-separated (a key rotation: receivers accept any). */
+async function signAll(parts: Part[], prefix: string, body: string | Uint8Array): Promise<string> {
+  const signatures: string[] = []
+  for (const sign of parts) signatures.push(await sign(prefix, body))
+  return signatures.join(' ')
 }
 
 /**

@@ -4,6 +4,10 @@ export type AttemptVerdict =
   | { kind: 'gone' }
   | { kind: 'failed'; error: string | null; retryable: boolean }
 
+// Shared, frozen: a verdict is read, never changed, and one is made per attempt.
+const DELIVERED: AttemptVerdict = Object.freeze({ kind: 'delivered' })
+const GONE: AttemptVerdict = Object.freeze({ kind: 'gone' })
+
 /**
  * What a receiver's status means. Every failure is retryable: a receiver that is down, slow,
  * broken or rate limiting may recover, and the retry policy bounds the cost. Only two statuses
@@ -19,8 +23,8 @@ export type AttemptVerdict =
  * classifyStatus(302) // { kind: 'failed', error: 'redirect not followed', retryable: true }
  */
 export function classifyStatus(status: number): AttemptVerdict {
-  if (status >= 200 && status < 300) return { kind: 'delivered' }
-  if (status === 410) return { kind: 'gone' }
+  if (status >= 200 && status < 300) return DELIVERED
+  if (status === 410) return GONE
   if (status >= 300 && status < 400) {
     return { kind: 'failed', error: 'redirect not followed', retryable: true }
   }

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks'
 import { describe, expect, it, vi } from 'vitest'
 import { startReceiver } from '../test-kit/receiver'
 import { deliveryTestKit } from './test-kit/engine-setup'
+import type { Transport } from './transport'
 import type { DeliveryResult } from './types'
 
 const { secret, receiver, setup } = deliveryTestKit()
@@ -263,6 +264,40 @@ describe('createDeliveryEngine', () => {
     await target.request(1)
     await clock.advance(3000)
     expect(await next()).toMatchObject({ outcome: 'retrying', error: 'timeout' })
+  })
+
+  it('aborts the signal of a transport that reads it, at the deadline', async () => {
+    const signals: AbortSignal[] = []
+    // A transport of the application's: it hears of the deadline through `signal` only.
+    const transport: Transport = (request) =>
+      new Promise((_, reject) => {
+        const { signal } = request
+        signals.push(signal)
+        signal.addEventListener('abort', () => reject(signal.reason))
+      })
+    const { clock, store, engine, next } = setup({ timeout: 3000, transport })
+    await store.subscribe('alice', 'post.created', 'http://127.0.0.1:9/')
+    await engine.notify('alice', 'post.created', {})
+    await vi.waitFor(() => expect(signals).toHaveLength(1))
+    await clock.advance(2999)
+    expect(signals[0]?.aborted).toBe(false)
+    await clock.advance(1)
+    expect(await next()).toMatchObject({ outcome: 'retrying', error: 'timeout' })
+    expect(((signals[0] as AbortSignal).reason as Error).name).toBe('AbortError')
+  })
+
+  it('gives a transport a signal already aborted when it reads it after the deadline', async () => {
+    let late: AbortSignal | undefined
+    const transport: Transport = async (request) => {
+      await clock.advance(3000) // the deadline passes before the transport looks at the signal
+      late = request.signal
+      throw late.reason
+    }
+    const { clock, store, engine, next } = setup({ timeout: 3000, transport })
+    await store.subscribe('alice', 'post.created', 'http://127.0.0.1:9/')
+    await engine.notify('alice', 'post.created', {})
+    expect(await next()).toMatchObject({ outcome: 'retrying', error: 'timeout' })
+    expect(late?.aborted).toBe(true)
   })
 
   it('stops reading a huge response at maxResponseBytes and records the status', async () => {

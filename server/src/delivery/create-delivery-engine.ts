@@ -16,16 +16,61 @@ import { createResultsStream } from './results-stream'
 import { defaultRetryPolicy } from './retry-policy'
 import { settleAttempt } from './settle-attempt'
 import { createSigners } from './signing'
+import type { AbortHook, AbortListener, TransportRequest } from './transport'
 import { createTransport } from './transports/create-transport'
 import type { DeliveryEngine, DeliveryEngineOptions, DeliveryResult } from './types'
 
-/** An attempt on the wire. `released` once `close()` gave its job back to the queue. */
-interface Flight {
-  job: DeliveryJob
-  controller: AbortController
-  settling: boolean
-  released: boolean
-  done: Promise<void>
+/**
+ * An attempt on the wire, and how it is aborted (at its deadline, or by `close()`): it is the
+ * request's {@link AbortHook}, and makes the request's `signal` only for a transport that reads
+ * it (an `AbortController` and a listener per attempt are a measurable share of a delivery).
+ * `released` once `close()` gave its job back to the queue.
+ */
+class Flight implements AbortHook {
+  settling = false
+  released = false
+  /** The attempt and its consequences; set as soon as it starts. */
+  done: Promise<void> | undefined = undefined
+  aborted = false
+  reason: unknown = undefined
+  listener: AbortListener | null = null
+  private controller: AbortController | null = null
+
+  constructor(readonly job: DeliveryJob) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController()
+      if (this.aborted) this.controller.abort(this.reason)
+    }
+    return this.controller.signal
+  }
+
+  abort(): void {
+    if (this.aborted) return
+    this.aborted = true
+    // The reason an `AbortController` gives by default, so every transport sees the same.
+    this.reason = new DOMException('This operation was aborted', 'AbortError')
+    this.controller?.abort(this.reason)
+    const listener = this.listener
+    this.listener = null
+    listener?.onAbort(this.reason)
+  }
+}
+
+/** The request of one attempt; its `signal` is the flight's, made on first read. */
+class AttemptRequest implements TransportRequest {
+  constructor(
+    readonly url: string,
+    readonly headers: Record<string, string>,
+    readonly body: string,
+    readonly maxResponseBytes: number,
+    readonly abortHook: Flight,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.abortHook.signal
+  }
 }
 
 interface Waiting {
@@ -252,13 +297,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
 
   function startAttempt(job: DeliveryJob, subscription: StoredSubscription, host: string) {
     hostActive.set(host, (hostActive.get(host) ?? 0) + 1)
-    const flight: Flight = {
-      job,
-      controller: new AbortController(),
-      settling: false,
-      released: false,
-      done: Promise.resolve(),
-    }
+    const flight = new Flight(job)
     flights.add(flight)
     flight.done = fly(flight, subscription, host)
   }
@@ -269,10 +308,10 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
    * microtask hops per delivery.
    */
   async function fly(flight: Flight, subscription: StoredSubscription, host: string) {
-    const { job, controller } = flight
+    const { job } = flight
     try {
       const startedAt = clock.now()
-      const deadline = deadlines.start(controller, startedAt)
+      const deadline = deadlines.start(flight, startedAt)
       let verdict: AttemptVerdict
       let status: number | null = null
       let retryAfter: string | undefined
@@ -283,14 +322,19 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         if (!signer) throw new Error('no signing key for this subscription')
         const timestamp = Math.floor(startedAt / 1000)
         const id = job.message_id
-        const signature = await signer.sign({ id, timestamp, body: job.body })
-        const response = await transport({
-          url: subscription.target_url,
-          headers: signedHeaders(id, timestamp, signature),
-          body: job.body,
-          signal: controller.signal,
-          maxResponseBytes,
-        })
+        const message = { id, timestamp, body: job.body }
+        // A string at once where the key signs synchronously: no promise and no `await` for it.
+        const signed = signer.signNow ? signer.signNow(message) : signer.sign(message)
+        const signature = typeof signed === 'string' ? signed : await signed
+        const response = await transport(
+          new AttemptRequest(
+            subscription.target_url,
+            signedHeaders(id, timestamp, signature),
+            job.body,
+            maxResponseBytes,
+            flight,
+          ),
+        )
         status = response.status
         retryAfter = response.headers['retry-after']
         verdict = classifyStatus(status)
@@ -298,7 +342,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         const message =
           error instanceof ResthooksError
             ? error.message
-            : describeNetworkError(error, controller.signal)
+            : flight.aborted
+              ? 'timeout'
+              : describeNetworkError(error)
         verdict = { kind: 'failed', error: message, retryable: true }
       } finally {
         deadlines.cancel(deadline)
@@ -439,7 +485,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         const unfinished = [...flights].filter((f) => !f.settling)
         for (const flight of unfinished) {
           flight.released = true
-          flight.controller.abort()
+          flight.abort()
         }
         await Promise.allSettled(
           unfinished.map((f) => queue.reschedule(f.job.id, f.job.attempt, clock.now())),

@@ -13,6 +13,8 @@ export {
 } from './retry-policy'
 export { createSigners, type Signers, type SigningOptions } from './signing'
 export {
+  type AbortHook,
+  type AbortListener,
   decode,
   readCapped,
   type Transport,

@@ -96,7 +96,14 @@ export async function settleAttempt(
   })
 
   if (outcome === 'delivered') {
-    await both(recorded, queue.complete(job.id))
+    const completed = queue.complete(job.id)
+    // Both awaited even when the first fails (none is left to an unhandled rejection), inline:
+    // a helper would cost a promise and a hop more on every delivery.
+    try {
+      await recorded
+    } finally {
+      await completed
+    }
     await countOutcome(job.owner, subscription.id, true, now, context)
   } else if (outcome === 'gone') {
     await recorded

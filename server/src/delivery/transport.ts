@@ -11,6 +11,29 @@ export interface TransportRequest {
   signal: AbortSignal
   /** Read at most this many bytes of the response body, then stop reading. */
   maxResponseBytes: number
+  /**
+   * The same abort as `signal`, without an `AbortSignal`: the engine offers it to every
+   * transport, and its own transports use it (an `AbortController` and a listener per attempt
+   * are a measurable share of a delivery's CPU). A transport may ignore it and use `signal`.
+   */
+  abortHook?: AbortHook
+}
+
+/**
+ * An attempt's abort, for a transport that listens without `signal`: when the attempt is
+ * aborted (its deadline, or the engine closing), `aborted` becomes true, `reason` is the error
+ * `signal` gives, and `listener` (if a transport set one) is called once. A transport clears
+ * `listener` once its exchange has settled.
+ */
+export interface AbortHook {
+  readonly aborted: boolean
+  readonly reason: unknown
+  listener: AbortListener | null
+}
+
+/** What an {@link AbortHook} calls. */
+export interface AbortListener {
+  onAbort(reason: unknown): void
 }
 
 /** What came back. Redirects are never followed: a 3xx is returned as is. */

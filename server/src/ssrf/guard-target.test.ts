@@ -34,8 +34,30 @@ describe('guardTarget', () => {
     'https://user:pass@example.com/',
     'https://user@example.com/',
     'https://:p@example.com/',
+    'HTTP://user@example.com',
+    'http://a%40b:c%2Fd@example.com/x@y',
+    'http://u@ser@example.com/',
+    'http://user@example.com?q=@',
+    'http://user@example.com#@',
+    'http:\\\\user@example.com\\x',
+    'http://us\ter@example.com/',
+    ' http://user@example.com/ ',
+    'https://user@[::1]:8443/',
   ])('refuses credentials in %s', async (url) => {
     expect(await refusal(url)).toMatch(/credentials/)
+  })
+
+  it.each([
+    'http://example.com/a@b',
+    'http://example.com?to=a@b',
+    'http://example.com#a@b',
+    'http://@example.com/',
+    'http://:@example.com/',
+    'HTTPS://EXAMPLE.COM',
+    'http://example.com:8080',
+  ])('accepts %s, an @ outside the credentials or empty ones', async (url) => {
+    const guarded = await guardTarget(url, { allowPrivateTargets: true })
+    expect(guarded.url.href).toBe(new URL(url).href)
   })
 
   it.each([

@@ -118,13 +118,21 @@ export function checkUrl(target: string): URL {
   } catch {
     throw refuse('target_url is not a valid absolute URL')
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  // Judged on the serialised `href`, one getter instead of four (each costs as much as the
+  // parse on Bun). In it, an http(s) URL is `scheme://`, then `user:pass@` only when there are
+  // credentials (an `@` or `/` inside them is percent-encoded, and a host has neither), then
+  // the host and port, then a path that always starts with `/`.
+  const href = url.href
+  const start = href.startsWith('http://') ? 7 : href.startsWith('https://') ? 8 : 0
+  if (start === 0) {
     throw refuse(`target_url must use http or https, not ${url.protocol.slice(0, -1)}`)
   }
-  if (url.username !== '' || url.password !== '') {
+  const slash = href.indexOf('/', start)
+  const authorityEnd = slash === -1 ? href.length : slash
+  if (href.lastIndexOf('@', authorityEnd) >= start) {
     throw refuse('target_url must not contain credentials')
   }
-  if (url.hostname === '') throw refuse('target_url has no host')
+  if (authorityEnd === start) throw refuse('target_url has no host')
   return url
 }
 

@@ -1,4 +1,5 @@
 import { isoTime } from '../iso-time'
+import { SortedIdList } from './sorted-id-list'
 import type {
   DeliveryOutcome,
   ListQuery,
@@ -7,20 +8,19 @@ import type {
   SubscriptionPatch,
   SubscriptionStore,
 } from './subscription-store'
-
-/** Ids in ascending order; lookups are binary searches. */
-type SortedIds = string[]
+import { TimeBucketedMap } from './time-bucketed-map'
 
 interface OwnerIndex {
   /** Every subscription of the owner. */
-  all: SortedIds
+  all: SortedIdList
   /** The owner's subscriptions per event name: `match` and the filtered list read only these. */
-  byEvent: Map<string, SortedIds>
+  byEvent: Map<string, SortedIdList>
 }
 
 /**
  * The in-memory {@link SubscriptionStore}, the default of `createResthooks`. Subscriptions live
- * in one `Map` by id; an index per owner keeps sorted id arrays (all of them, and per event), so
+ * in a map by id ({@link TimeBucketedMap}); an index per owner keeps sorted id lists
+ * ({@link SortedIdList}: all of them, and per event), so
  * `match` reads exactly the owner's subscriptions to that event and a page is a binary search
  * plus `limit` steps, never a scan. Ids are monotonic (`newId`), so inserting is an append.
  * Cost per subscription: the row and one array slot per event plus one. Nothing survives a
@@ -33,7 +33,7 @@ interface OwnerIndex {
  * const rh = createResthooks({ store: memoryStore(), authenticate })
  */
 export function memoryStore(): SubscriptionStore {
-  const rows = new Map<string, StoredSubscription>()
+  const rows = new TimeBucketedMap<StoredSubscription>()
   const owners = new Map<string, OwnerIndex>()
   // Rows share what they have in common: one string per owner, one array per list of events,
   // one object for empty metadata. Shared values are never changed: reads return copies.
@@ -65,31 +65,31 @@ export function memoryStore(): SubscriptionStore {
   function index(row: StoredSubscription) {
     let owner = owners.get(row.owner)
     if (!owner) {
-      owner = { all: [], byEvent: new Map() }
+      owner = { all: new SortedIdList(), byEvent: new Map() }
       owners.set(row.owner, owner)
     }
-    insert(owner.all, row.id)
+    owner.all.insert(row.id)
     for (const event of row.events) {
       let ids = owner.byEvent.get(event)
       if (!ids) {
-        ids = []
+        ids = new SortedIdList()
         owner.byEvent.set(event, ids)
       }
-      insert(ids, row.id)
+      ids.insert(row.id)
     }
   }
 
   function unindex(row: StoredSubscription) {
     const owner = owners.get(row.owner)
     if (!owner) return
-    remove(owner.all, row.id)
+    owner.all.remove(row.id)
     for (const event of row.events) {
       const ids = owner.byEvent.get(event)
       if (!ids) continue
-      remove(ids, row.id)
-      if (ids.length === 0) owner.byEvent.delete(event)
+      ids.remove(row.id)
+      if (ids.size === 0) owner.byEvent.delete(event)
     }
-    if (owner.all.length === 0) owners.delete(row.owner)
+    if (owner.all.size === 0) owners.delete(row.owner)
   }
 
   const owned = (owner: string, id: string) => {
@@ -99,14 +99,20 @@ export function memoryStore(): SubscriptionStore {
 
   return {
     async create(subscription) {
-      if (rows.has(subscription.id)) throw new Error(`duplicate subscription id ${subscription.id}`)
+      // Written out, not spread: one fixed-shape object per row, its fields held inline.
       const row: StoredSubscription = {
-        ...subscription,
+        id: subscription.id,
         owner: internOwner(subscription.owner),
         events: internEvents(subscription.events),
+        target_url: subscription.target_url,
+        status: subscription.status,
         metadata: internMetadata(subscription.metadata),
+        secret: subscription.secret,
+        consecutive_failures: subscription.consecutive_failures,
+        created_at: subscription.created_at,
+        updated_at: subscription.updated_at,
       }
-      rows.set(row.id, row)
+      if (!rows.add(row.id, row)) throw new Error(`duplicate subscription id ${row.id}`)
       index(row)
     },
 
@@ -120,13 +126,10 @@ export function memoryStore(): SubscriptionStore {
       const ids = query.event === undefined ? scope?.all : scope?.byEvent.get(query.event)
       if (!ids) return { items: [], nextCursor: null }
       // Newest first: walk down from just below the cursor.
-      let i = query.cursor === undefined ? ids.length - 1 : lowerBound(ids, query.cursor) - 1
-      const items: StoredSubscription[] = []
-      for (; i >= 0 && items.length < query.limit; i--) {
-        items.push(copy(rows.get(ids[i] as string) as StoredSubscription))
-      }
+      const page = ids.below(query.cursor, query.limit)
+      const items = page.ids.map((id) => copy(rows.get(id) as StoredSubscription))
       const last = items.at(-1)
-      return { items, nextCursor: i >= 0 && last ? last.id : null }
+      return { items, nextCursor: page.more && last ? last.id : null }
     },
 
     async update(owner, id, patch: SubscriptionPatch) {
@@ -178,10 +181,10 @@ export function memoryStore(): SubscriptionStore {
       const ids = owners.get(owner)?.byEvent.get(event)
       if (!ids) return []
       const matched: StoredSubscription[] = []
-      for (const id of ids) {
+      ids.forEach((id) => {
         const row = rows.get(id) as StoredSubscription
         if (row.status === 'active') matched.push(copy(row))
-      }
+      })
       return matched
     },
 
@@ -202,31 +205,4 @@ const EMPTY_METADATA: Record<string, string> = Object.freeze({}) as Record<strin
 /** A copy the caller may change without changing the store. */
 function copy(row: StoredSubscription): StoredSubscription {
   return { ...row, events: [...row.events], metadata: { ...row.metadata } }
-}
-
-/** The first index whose id is `>= id`. */
-function lowerBound(ids: SortedIds, id: string): number {
-  let low = 0
-  let high = ids.length
-  while (low < high) {
-    const mid = (low + high) >>> 1
-    if ((ids[mid] as string) < id) low = mid + 1
-    else high = mid
-  }
-  return low
-}
-
-function insert(ids: SortedIds, id: string) {
-  // Ids are monotonic, so this is almost always an append.
-  if (ids.length === 0 || (ids[ids.length - 1] as string) < id) {
-    ids.push(id)
-    return
-  }
-  const at = lowerBound(ids, id)
-  if (ids[at] !== id) ids.splice(at, 0, id)
-}
-
-function remove(ids: SortedIds, id: string) {
-  const at = lowerBound(ids, id)
-  if (ids[at] === id) ids.splice(at, 1)
 }

@@ -1,7 +1,13 @@
 import type { Resolve } from '../../ssrf/guard-target'
-import { decode, type Transport } from '../transport'
-import { guardedLookup, readNodeBody, refused } from './guarded-lookup'
-import { targetCache } from './target-cache'
+import {
+  type AbortHook,
+  decode,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from '../transport'
+import { guardedLookup, refused } from './guarded-lookup'
+import { type Target, targetCache } from './target-cache'
 
 /** Options of {@link undiciTransport}. */
 export interface UndiciTransportOptions {
@@ -29,52 +35,191 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
   const lookup = guardedLookup(options)
 
   // Loaded once; afterwards an attempt starts without awaiting the module or the agent.
-  let send: typeof import('undici').request | undefined
-  let agent: import('undici').Agent | undefined
-  let loading: Promise<void> | undefined
+  let loaded: Loaded | undefined
+  let loading: Promise<Loaded> | undefined
   const load = () => {
     loading ??= import('undici').then((undici) => {
-      agent = new undici.Agent({
+      const agent = new undici.Agent({
         connections: options.connections ?? 8,
         keepAliveTimeout: 4000,
         pipelining: 1,
         connect: { lookup },
       })
-      send = undici.request
+      loaded = { agent, parseHeaders: undici.util.parseHeaders }
+      return loaded
     })
     return loading
   }
   const targets = targetCache(options.allowPrivateTargets ?? false)
+  // undici's `request(url, ...)` parses the URL, builds its origin string and copies the options
+  // on every call; the agent takes the origin and path, worked out once here.
+  const origins = new WeakMap<Target, { origin: string; path: string }>()
+  const originOf = (target: Target) => {
+    const { url } = target
+    const origin = { origin: url.origin, path: `${url.pathname}${url.search}` }
+    origins.set(target, origin)
+    return origin
+  }
 
-  const transport: Transport = async (request) => {
-    const target = targets(request.url)
-    if (target.refusal) throw refused(target.refusal)
-    if (!send || !agent) await load()
-    const response = await (send as typeof import('undici').request)(target.url, {
-      dispatcher: agent as import('undici').Agent,
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      signal: request.signal,
-    })
-    const body = await readNodeBody(response.body, request.maxResponseBytes)
-    const headers: Record<string, string> = {}
-    const raw = response.headers
-    for (const name in raw) {
-      const value = raw[name]
-      if (value !== undefined) headers[name] = typeof value === 'string' ? value : value.join(', ')
+  // Not `async`: the exchange is one promise, not one more around it.
+  const transport: Transport = (request) => {
+    let to: { origin: string; path: string }
+    try {
+      const target = targets(request.url)
+      if (target.refusal) throw refused(target.refusal)
+      to = origins.get(target) ?? originOf(target)
+    } catch (error) {
+      return Promise.reject(error)
     }
-    return {
-      status: response.statusCode,
-      headers,
-      bodyText: decode(body.chunks, body.bytesRead),
-      bytesRead: body.bytesRead,
-      truncated: body.truncated,
-    }
+    return loaded ? send(loaded, to, request) : load().then((ready) => send(ready, to, request))
   }
   transport.close = async () => {
-    if (loading) await loading.catch(() => {})
-    await agent?.close()
+    const ready = loading ? await loading.catch(() => undefined) : undefined
+    await ready?.agent.close()
   }
   return transport
+}
+
+interface Loaded {
+  agent: import('undici').Agent
+  parseHeaders: typeof import('undici').util.parseHeaders
+}
+
+/**
+ * One exchange on the agent's `dispatch`, with {@link Exchange} as its handler: the whole
+ * exchange is one promise, where undici's `request` adds a handler with an async scope, a
+ * `Readable` for the body (several `nextTick`s per response) and a promise more.
+ */
+function send(
+  loaded: Loaded,
+  to: { origin: string; path: string },
+  request: TransportRequest,
+): Promise<TransportResponse> {
+  // The engine's hook when there is one: no signal, nor listener on it, per attempt.
+  const hook = request.abortHook
+  const signal = hook ? null : request.signal
+  if (hook ? hook.aborted : signal?.aborted)
+    return Promise.reject(hook ? hook.reason : signal?.reason)
+  return new Promise((resolve, reject) => {
+    const exchange = new Exchange(resolve, reject, hook ?? signal, request.maxResponseBytes, loaded)
+    if (hook) hook.listener = exchange
+    else signal?.addEventListener('abort', exchange)
+    loaded.agent.dispatch(
+      {
+        origin: to.origin,
+        path: to.path,
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+      },
+      exchange,
+    )
+  })
+}
+
+/** Why an exchange stops reading: its body reached `maxResponseBytes`. */
+const TRUNCATED = new Error('response body longer than maxResponseBytes: not read further')
+
+/**
+ * The handler of one exchange (undici's dispatch handler, and the signal's `abort` listener).
+ * It settles once: with the response at its end (or once `limit` bytes are read, then stops the
+ * exchange), or with the error, or with the signal's reason, which stays attached until then
+ * (the deadline covers the body). An abort before undici has a socket for it rejects at once;
+ * undici then drops it when it gets to it (`onConnect`).
+ */
+class Exchange {
+  private stop: ((reason?: Error) => void) | null = null
+  private reason: Error | null = null
+  private done = false
+  private status = 0
+  private headers: Record<string, string> = {}
+  private readonly chunks: Uint8Array[] = []
+  private bytesRead = 0
+
+  constructor(
+    private readonly resolve: (response: TransportResponse) => void,
+    private readonly reject: (error: unknown) => void,
+    /** What aborts it: the engine's hook, or else the request's signal. */
+    private readonly abortedBy: AbortHook | AbortSignal | null,
+    private readonly limit: number,
+    private readonly loaded: Loaded,
+  ) {}
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.done) abort(this.reason ?? TRUNCATED)
+    else this.stop = abort
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
+    if (status < 200) return true // informational (100 Continue, 103): the final one follows
+    this.status = status
+    const parsed = this.loaded.parseHeaders(rawHeaders) as Record<string, string | string[]>
+    for (const name in parsed) {
+      const value = parsed[name]
+      if (typeof value !== 'string') parsed[name] = (value as string[]).join(', ')
+    }
+    this.headers = parsed as Record<string, string>
+    return true
+  }
+
+  onData(chunk: Uint8Array): boolean {
+    if (this.done) return true
+    const room = this.limit - this.bytesRead
+    if (chunk.byteLength > room) {
+      this.chunks.push(chunk.subarray(0, room))
+      this.bytesRead = this.limit
+      this.finish(true)
+      this.stop?.(TRUNCATED)
+      return false
+    }
+    this.chunks.push(chunk)
+    this.bytesRead += chunk.byteLength
+    return true
+  }
+
+  onComplete(): void {
+    if (!this.done) this.finish(false)
+  }
+
+  onError(error: unknown): void {
+    if (this.done) return
+    this.done = true
+    this.detach()
+    this.reject(error)
+  }
+
+  /** The hook fired: the deadline passed, or the engine is closing. */
+  onAbort(reason: unknown): void {
+    if (this.done) return
+    this.done = true
+    this.reason = reason as Error
+    this.reject(reason)
+    this.stop?.(this.reason)
+  }
+
+  /** The signal fired (when there is no hook). */
+  handleEvent(): void {
+    this.onAbort((this.abortedBy as AbortSignal).reason)
+  }
+
+  /** Stops listening for an abort: the exchange has settled. */
+  private detach() {
+    const by = this.abortedBy
+    if (by === null) return
+    if ('listener' in by) {
+      if (by.listener === this) by.listener = null
+    } else by.removeEventListener('abort', this)
+  }
+
+  private finish(truncated: boolean) {
+    this.done = true
+    this.detach()
+    this.resolve({
+      status: this.status,
+      headers: this.headers,
+      bodyText: decode(this.chunks, this.bytesRead),
+      bytesRead: this.bytesRead,
+      truncated,
+    })
+  }
 }
