@@ -15,6 +15,11 @@ export interface ApiBenchOptions {
   requests?: number
   /** autocannon connections. Default 32. */
   connections?: number
+  /**
+   * Measurements of each case, bare and rh interleaved; the best of each counts (the load
+   * generator shares the machine, and a run it disturbs is slow on either side). Default 1.
+   */
+  rounds?: number
 }
 
 /** Requests per second of one handler under autocannon. */
@@ -67,15 +72,23 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     const post = { method: 'POST', body, status: 201 }
     const rhId = await createOne(rhServer.url, body)
     const bareId = await createOne(bareServer.url, body)
-    const create = {
-      bare: await autocannon(`${bareServer.url}/hooks/subscriptions`, post, load),
-      rh: await autocannon(`${rhServer.url}/hooks/subscriptions`, post, load),
+    const rounds = options.rounds ?? 1
+    const pair = async (bare: () => Promise<ApiFigure>, rh: () => Promise<ApiFigure>) => {
+      let best = { bare: await bare(), rh: await rh() }
+      for (let round = 1; round < rounds; round++) {
+        best = { bare: faster(best.bare, await bare()), rh: faster(best.rh, await rh()) }
+      }
+      return best
     }
+    const create = await pair(
+      () => autocannon(`${bareServer.url}/hooks/subscriptions`, post, load),
+      () => autocannon(`${rhServer.url}/hooks/subscriptions`, post, load),
+    )
     const read = { method: 'GET', status: 200 }
-    const get = {
-      bare: await autocannon(`${bareServer.url}/hooks/subscriptions/${bareId}`, read, load),
-      rh: await autocannon(`${rhServer.url}/hooks/subscriptions/${rhId}`, read, load),
-    }
+    const get = await pair(
+      () => autocannon(`${bareServer.url}/hooks/subscriptions/${bareId}`, read, load),
+      () => autocannon(`${rhServer.url}/hooks/subscriptions/${rhId}`, read, load),
+    )
     const figure = (name: string, pair: { rh: ApiFigure; bare: ApiFigure }) =>
       compare(
         'api',
@@ -98,6 +111,12 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     await Promise.all(servers.map((server) => server.close()))
     await rh.close({ graceMs: 0 })
   }
+}
+
+/** The run with more requests per second; a run with failures never counts as faster. */
+function faster(a: ApiFigure, b: ApiFigure): ApiFigure {
+  if (a.failures !== b.failures) return a.failures > b.failures ? a : b
+  return b.perSecond > a.perSecond ? b : a
 }
 
 /**

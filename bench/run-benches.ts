@@ -104,6 +104,7 @@ export async function runBenches(options: RunBenchesOptions = {}): Promise<Bench
     async api() {
       const result = await runApiBench({
         duration: sizes.apiSeconds,
+        rounds: sizes.rounds,
         ...(sizes.apiRequests === undefined ? {} : { requests: sizes.apiRequests }),
       })
       report.figures.push(...result.figures)
@@ -168,7 +169,7 @@ function apiDetails(result: ApiBenchResult): string[] {
   const row = (name: string, f: ApiBenchResult['create']['rh']) =>
     `${name.padEnd(22)}${n(f.perSecond).padStart(10)} req/s  (${n(f.requests)} in ${f.seconds} s, ${f.failures} failed)`
   return [
-    `autocannon, ${result.connections} connections, separate process`,
+    `autocannon, ${result.connections} connections, separate process, best of the rounds (bare and rh interleaved)`,
     row('create: bare', result.create.bare),
     row('create: rh', result.create.rh),
     row('get: bare', result.get.bare),
