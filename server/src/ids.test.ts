@@ -22,8 +22,36 @@ describe('newId', () => {
     expect(earlier > later).toBe(true)
   })
 
+  it('re-encodes the time digits when the millisecond changes', () => {
+    const first = newId('sub', 1_900_000_000_000)
+    const next = newId('sub', 1_900_000_000_001)
+    const later = newId('sub', 1_900_000_086_400)
+    expect(first.slice(4, 14)).toBe(crockford(1_900_000_000_000))
+    expect(next.slice(4, 14)).toBe(crockford(1_900_000_000_001))
+    expect(later.slice(4, 14)).toBe(crockford(1_900_000_086_400))
+  })
+
+  it('writes prefixes of any length, the time included', () => {
+    for (const prefix of ['x', 'ab', 'evt', 'test', 'longer']) {
+      const id = newId(prefix, 1_900_000_100_000)
+      expect(id).toMatch(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`))
+      expect(id.slice(prefix.length + 1, prefix.length + 11)).toBe(crockford(1_900_000_100_000))
+    }
+  })
+
   // Last: ids are monotonic within the process, so this moves every later id to the end of time.
   it('encodes the time in the first ten characters', () => {
     expect(newId('msg', 2 ** 48 - 1).slice(4, 14)).toBe('7ZZZZZZZZZ')
   })
 })
+
+/** The ten-digit Crockford base32 of a time, written out independently of `newId`. */
+function crockford(time: number): string {
+  return time
+    .toString(32)
+    .toUpperCase()
+    .padStart(10, '0')
+    .replace(/[A-V]/g, (digit) => {
+      return '0123456789ABCDEFGHJKMNPQRSTVWXYZ'[Number.parseInt(digit, 32)] as string
+    })
+}
