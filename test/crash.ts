@@ -53,6 +53,11 @@ export async function startCrashChild(args: readonly string[]): Promise<CrashChi
   let next = 0
   let end = 0
   const send = (n: number) => void child.stdin?.write(`notify ${n}\n`)
+  // A write racing the kill (an `accepted` line still buffered when the child died) meets a
+  // closed pipe: expected here. Anything else shows up in the child's stderr record.
+  child.stdin?.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') stderr.push(`stdin: ${error.message}`)
+  })
   child.stdout?.on('data', () => {
     for (; scanned < lines.lines.length; scanned++) {
       const match = /^accepted \d+ (msg_\w+)$/.exec(lines.lines[scanned] ?? '')
