@@ -1,4 +1,4 @@
-import { runtimeBaseline } from './baselines'
+import { type Baseline, runtimeBaseline } from './baselines'
 import { compare, type Figure } from './figure'
 import { benchPayload } from './payload'
 import { createRhSystem } from './rh-system'
@@ -50,7 +50,7 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
   const receiver = await startReceiver({ ports: hosts })
   const storage = await openStorage(options.storage ?? 'memory')
   const rh = createRhSystem(storage, { secret: payload.secret, global: inFlight, perHost })
-  const closers: (() => Promise<void>)[] = []
+  let opened: Baseline | undefined
   try {
     await rh.subscribe(receiver.urls, subscriptions)
     const baselineLoop = await runtimeBaseline({
@@ -59,8 +59,7 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
       payload,
       connections: perHost,
     })
-    closers.push(() => baselineLoop.close())
-    const loop = (requests: number) => baselineLoop.run(requests)
+    opened = baselineLoop
     const fanOut = async () => {
       await receiver.reset()
       const settled = rh.settled(subscriptions)
@@ -74,12 +73,12 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
       }
       return figure
     }
-    await loop(Math.min(1000, subscriptions))
+    await baselineLoop.run(Math.min(1000, subscriptions))
     await fanOut()
     let baseline: Throughput | undefined
     let measured: Throughput | undefined
     for (let round = 0; round < rounds; round++) {
-      baseline = best(baseline, await loop(subscriptions))
+      baseline = best(baseline, await baselineLoop.run(subscriptions))
       measured = best(measured, await fanOut())
     }
     if (!baseline || !measured) throw new Error('fan-out: nothing measured')
@@ -97,7 +96,7 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
     ]
     return { subscriptions, hosts, inFlight, baseline, rh: measured, figures }
   } finally {
-    for (const close of closers) await close()
+    await opened?.close()
     await rh.close()
     await storage.dispose()
     await receiver.close()

@@ -14,6 +14,7 @@ import { deadline } from './demo-lib/deadline.mjs'
 import { listen } from './demo-lib/listen.mjs'
 import { line, say, step, style } from './demo-lib/say.mjs'
 import { startServe } from './demo-lib/serve.mjs'
+import { watcher } from './demo-lib/watcher.mjs'
 
 /** The temporary directory: the SQLite file and rh serve's log. */
 let dir = ''
@@ -88,6 +89,7 @@ try {
 
   // 2. The receivers
   step(2, 'Start three receivers (createReceiver + toNodeHandler), each with a generateSecret()')
+  // Events the receivers handled, and a way to wait for one.
   const arrivals = watcher()
   const handshakes = new Set()
   const flakyFirst = new Map()
@@ -274,23 +276,6 @@ function delivery(subscriptionId, messageId, outcome) {
     l.subscription_id === subscriptionId &&
     l.message_id === messageId &&
     l.outcome === outcome
-}
-
-/** Events the receivers handled, and a way to wait for one. */
-function watcher() {
-  const seen = []
-  const waiting = new Set()
-  return {
-    add(arrival) {
-      seen.push(arrival)
-      for (const w of waiting) if (w.match(arrival)) w.resolve(arrival)
-    },
-    wait(match) {
-      const found = seen.find(match)
-      if (found) return Promise.resolve(found)
-      return new Promise((resolve) => waiting.add({ match, resolve }))
-    },
-  }
 }
 
 function tell(receiver, text) {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { watcher } from './watcher.mjs'
 
 /**
  * Starts `rh serve` (the built `server/bin/rh.mjs`) as a child process of this Node, its JSON
@@ -26,8 +27,7 @@ export function startServe({ root, args, env, logPath }) {
   const orphan = () => child.kill('SIGTERM')
   process.once('exit', orphan)
 
-  const lines = []
-  const waiters = new Set()
+  const lines = watcher()
   createInterface({ input: child.stdout }).on('line', (text) => {
     log.write(`${text}\n`)
     let line
@@ -36,13 +36,7 @@ export function startServe({ root, args, env, logPath }) {
     } catch {
       return
     }
-    lines.push(line)
-    for (const waiter of waiters) {
-      if (waiter.match(line)) {
-        waiters.delete(waiter)
-        waiter.resolve(line)
-      }
-    }
+    lines.add(line)
   })
 
   const exited = new Promise((resolve) =>
@@ -50,23 +44,14 @@ export function startServe({ root, args, env, logPath }) {
   )
   exited.then(({ code, signal }) => {
     process.off('exit', orphan)
-    for (const waiter of waiters) {
-      waiter.reject(new Error(`rh serve exited (${signal ?? `code ${code}`}); see ${logPath}`))
-    }
-    waiters.clear()
+    lines.fail(new Error(`rh serve exited (${signal ?? `code ${code}`}); see ${logPath}`))
   })
 
-  /** The first log line, past or future, that `match` accepts. */
-  function logged(match) {
-    const seen = lines.find(match)
-    if (seen) return Promise.resolve(seen)
-    return new Promise((resolve, reject) => waiters.add({ match, resolve, reject }))
-  }
-
   return {
-    started: logged((line) => line.msg === 'start').then((start) => start.url),
-    lines,
-    logged,
+    started: lines.wait((line) => line.msg === 'start').then((start) => start.url),
+    lines: lines.seen,
+    /** The first log line, past or future, that `match` accepts. */
+    logged: lines.wait,
     /** SIGTERM, then the exit code (a signal death is reported as `null`). */
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')

@@ -160,17 +160,16 @@ export function createResthooks<Events extends object = Record<string, unknown>>
   function newKey(): NewKey | null | Promise<NewKey | null> {
     // Signed with the server's own keys: no key to make, and no promise to wait for.
     if (!('perSubscription' in signing)) return null
-    return newSubscriptionKey()
-  }
-
-  async function newSubscriptionKey(): Promise<NewKey | null> {
     // A v1a key is shown as its public half: the subscriber verifies, only the server signs.
-    if ('perSubscription' in signing && signing.perSubscription === 'v1a') {
-      const { secretKey, publicKey } = await generateKeyPair()
-      return { secret: secretKey, shown: publicKey }
+    if (signing.perSubscription === 'v1a') {
+      return generateKeyPair().then(({ secretKey, publicKey }) => ({
+        secret: secretKey,
+        shown: publicKey,
+      }))
     }
-    const secret = await engine.newSubscriptionSecret()
-    return secret === null ? null : { secret, shown: secret }
+    return engine
+      .newSubscriptionSecret()
+      .then((secret) => (secret === null ? null : { secret, shown: secret }))
   }
 
   const fetch = createHandler({

@@ -33,7 +33,7 @@ export interface Signer {
    * (`whsec_` keys with the `node:crypto` fast path), else as a promise. Invalid input throws
    * (rather than rejects). For a sender's hot path: no promise, nor `await`, per signature.
    */
-  signNow?(message: SignInput): string | Promise<string>
+  signNow(message: SignInput): string | Promise<string>
 }
 
 type Part = (prefix: string, body: string | Uint8Array) => string | Promise<string>

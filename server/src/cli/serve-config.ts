@@ -140,8 +140,9 @@ function parseRetry(
 }
 
 function integer(flag: string, text: string, max: number): number {
-  const value = Number(text.trim())
-  if (!/^\d+$/.test(text.trim()) || value > max) {
+  const digits = text.trim()
+  const value = Number(digits)
+  if (!/^\d+$/.test(digits) || value > max) {
     throw new UsageError(`${flag} must be an integer from 0 to ${max}, got "${text}"`)
   }
   return value

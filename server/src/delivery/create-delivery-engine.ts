@@ -18,6 +18,7 @@ import { settleAttempt } from './settle-attempt'
 import { createSigners } from './signing'
 import type { AbortHook, AbortListener, TransportRequest } from './transport'
 import { createTransport } from './transports/create-transport'
+import { memoByTarget } from './transports/target-cache'
 import type { DeliveryEngine, DeliveryEngineOptions, DeliveryResult } from './types'
 
 /**
@@ -126,7 +127,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const settleContext = { store, queue, policy, disableAfter, lock: createKeyedLock() }
   // Every attempt has the same timeout: their deadlines share one timer.
   const deadlines = createDeadlines(clock, timeout)
-  const targets = targetCache(allowPrivateTargets)
+  const targets = memoByTarget((target) => inspectTarget(target, allowPrivateTargets))
 
   let running = false
   let closing: Promise<void> | null = null
@@ -324,7 +325,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         const id = job.message_id
         const message = { id, timestamp, body: job.body }
         // A string at once where the key signs synchronously: no promise and no `await` for it.
-        const signed = signer.signNow ? signer.signNow(message) : signer.sign(message)
+        const signed = signer.signNow(message)
         const signature = typeof signed === 'string' ? signed : await signed
         const response = await transport(
           new AttemptRequest(
@@ -505,23 +506,6 @@ interface TargetInfo {
   host: string
   /** Scheme, credentials and IP literal checked (no DNS): the error to throw, or `null`. */
   refusal: (() => ResthooksError) | null
-}
-
-/**
- * A bounded memo of {@link TargetInfo} by target URL: the same targets come back on every
- * attempt, and parsing a URL per attempt is a measurable share of a delivery's CPU.
- */
-function targetCache(allowPrivateTargets: boolean): (target: string) => TargetInfo {
-  const known = new Map<string, TargetInfo>()
-  return (target) => {
-    let info = known.get(target)
-    if (!info) {
-      info = inspectTarget(target, allowPrivateTargets)
-      if (known.size >= 10_000) known.clear()
-      known.set(target, info)
-    }
-    return info
-  }
 }
 
 function inspectTarget(target: string, allowPrivateTargets: boolean): TargetInfo {

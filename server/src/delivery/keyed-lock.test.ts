@@ -3,28 +3,25 @@ import { createKeyedLock } from './keyed-lock'
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
 
+/** A section that logs `name in`, waits a tick, then logs `name out`. */
+const logging = (log: string[], name: string) => async () => {
+  log.push(`${name} in`)
+  await tick()
+  log.push(`${name} out`)
+}
+
 describe('createKeyedLock', () => {
   it('runs sections of one key one after another, in call order', async () => {
     const lock = createKeyedLock()
     const log: string[] = []
-    const section = (name: string) => async () => {
-      log.push(`${name} in`)
-      await tick()
-      log.push(`${name} out`)
-    }
-    await Promise.all([lock('a', section('1')), lock('a', section('2'))])
+    await Promise.all([lock('a', logging(log, '1')), lock('a', logging(log, '2'))])
     expect(log).toEqual(['1 in', '1 out', '2 in', '2 out'])
   })
 
   it('lets different keys run at the same time', async () => {
     const lock = createKeyedLock()
     const log: string[] = []
-    const section = (name: string) => async () => {
-      log.push(`${name} in`)
-      await tick()
-      log.push(`${name} out`)
-    }
-    await Promise.all([lock('a', section('a')), lock('b', section('b'))])
+    await Promise.all([lock('a', logging(log, 'a')), lock('b', logging(log, 'b'))])
     expect(log.slice(0, 2)).toEqual(['a in', 'b in'])
   })
 

@@ -77,28 +77,71 @@ export async function readCapped(
 ): Promise<{ text: string; bytesRead: number; truncated: boolean }> {
   if (!stream) return { text: '', bytesRead: 0, truncated: false }
   const reader = stream.getReader()
-  const chunks: Uint8Array[] = []
-  let bytesRead = 0
-  let truncated = false
+  const read: BodyRead = { chunks: [], bytesRead: 0, truncated: false }
   try {
     for (;;) {
       const { done, value } = await reader.read()
-      if (done) break
-      const room = limit - bytesRead
-      if (value.byteLength > room) {
-        chunks.push(value.subarray(0, room))
-        bytesRead = limit
-        truncated = true
-        break
-      }
-      chunks.push(value)
-      bytesRead += value.byteLength
+      if (done || takeChunk(read, value, limit)) break
     }
   } finally {
-    if (truncated) reader.cancel().catch(() => {})
+    if (read.truncated) reader.cancel().catch(() => {})
     reader.releaseLock()
   }
+  const { chunks, bytesRead, truncated } = read
   return { text: decode(chunks, bytesRead), bytesRead, truncated }
+}
+
+/** A response body read so far: its chunks, their length, and whether it was cut at the limit. */
+export interface BodyRead {
+  chunks: Uint8Array[]
+  bytesRead: number
+  truncated: boolean
+}
+
+/**
+ * Adds `chunk` to `read`, or only the part within `limit`, then marks `read` truncated and
+ * returns true: the caller stops reading.
+ *
+ * @example
+ * if (takeChunk(read, chunk, 65536)) body.destroy()
+ */
+export function takeChunk(read: BodyRead, chunk: Uint8Array, limit: number): boolean {
+  const room = limit - read.bytesRead
+  if (chunk.byteLength > room) {
+    read.chunks.push(chunk.subarray(0, room))
+    read.bytesRead = limit
+    read.truncated = true
+    return true
+  }
+  read.chunks.push(chunk)
+  read.bytesRead += chunk.byteLength
+  return false
+}
+
+/**
+ * Reads at most `limit` bytes of a `node:stream` response body, then destroys it (nothing more
+ * is read). Listens to the stream's events: cheaper than an async iterator per attempt.
+ *
+ * @example
+ * const { chunks, bytesRead, truncated } = await readNodeBody(response.body, 65536)
+ */
+export function readNodeBody(
+  body: import('node:stream').Readable,
+  limit: number,
+): Promise<BodyRead> {
+  return new Promise((resolve, reject) => {
+    const read: BodyRead = { chunks: [], bytesRead: 0, truncated: false }
+    body.on('data', (chunk: Uint8Array) => {
+      if (!read.truncated && takeChunk(read, chunk, limit)) {
+        resolve(read)
+        body.destroy()
+      }
+    })
+    body.on('end', () => resolve(read))
+    body.on('error', (error) => {
+      if (!read.truncated) reject(error)
+    })
+  })
 }
 
 /**

@@ -39,7 +39,10 @@ export interface DeliveryEngineOptions {
   maxResponseBytes?: number
   /** Turns the SSRF address checks off (local development, tests). Default false. */
   allowPrivateTargets?: boolean
-  /** Default: undici on Node, node:http with a connect-time address check on Bun and Deno, fetch elsewhere (see `createTransport`). */
+  /**
+   * Default: undici on Node; on Bun and Deno, native fetch for IP-literal targets and node:http
+   * with a connect-time address check for hostnames; fetch elsewhere (see `createTransport`).
+   */
   transport?: Transport
   /** DNS for the SSRF checks; default the system resolver. */
   resolve?: Resolve

@@ -1,5 +1,5 @@
 import { forwardToReal } from './forward-to-real'
-import { utf8Length } from './json-response'
+import { jsonTextResponse } from './json-response'
 
 /**
  * A request carrying this key, set to `true`, comes from a caller that writes
@@ -89,11 +89,8 @@ class LightResponse {
 
   /** The real `Response`, built on first need; from then on every member answers from it. */
   materialise(): Response {
-    if (!this.#real) {
-      const { status, headers, text } = this.#parts
-      const length = String(utf8Length(text))
-      this.#real = new Response(text, { status, headers: { ...headers, 'content-length': length } })
-    }
+    const parts = this.#parts
+    this.#real ??= jsonTextResponse(parts.text, parts.status, parts.headers)
     return this.#real
   }
 }

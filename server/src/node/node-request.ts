@@ -107,12 +107,12 @@ class NodeRequest {
     return this.#bytes ?? new Uint8Array(0)
   }
 
-  /** The body, once: the same rule (and error) as a real `Request`'s. */
+  /** The body, once: the same rule (and error) as a real `Request`'s. Only before `#real`. */
   #take(): Promise<Uint8Array> {
-    if (this.#used)
-      return Promise.reject(new TypeError('Body is unusable: Body has already been read'))
-    this.#used = true
-    return Promise.resolve(this.#bytes ?? new Uint8Array(0))
+    const bytes = this[BODY_BYTES]()
+    return bytes
+      ? Promise.resolve(bytes)
+      : Promise.reject(new TypeError('Body is unusable: Body has already been read'))
   }
 
   /** The real `Request`, built on first need, with the body already used if it was. */

@@ -1,11 +1,11 @@
 import type { Row, Sql } from 'postgres'
+import { coalesceCalls } from '../coalesce-calls'
 import type {
   ListQuery,
   Page,
   StoredSubscription,
   SubscriptionStore,
 } from '../store/subscription-store'
-import { coalesceReads } from './coalesce-reads'
 import { createOutcomeGroup } from './outcome-group'
 
 const iso = (value: unknown) =>
@@ -41,11 +41,11 @@ function toSubscription(row: Row): StoredSubscription {
  */
 export function postgresStore(sql: Sql): SubscriptionStore {
   // The hot reads (one `match` per notify, one `get` per attempt) share a query per key.
-  const getRows = coalesceReads((key) => {
+  const getRows = coalesceCalls((key) => {
     const [owner, id] = JSON.parse(key) as [string, string]
     return sql`select * from rh_subscriptions where owner = ${owner} and id = ${id}`
   })
-  const matchRows = coalesceReads((key) => {
+  const matchRows = coalesceCalls((key) => {
     const [owner, event] = JSON.parse(key) as [string, string]
     return sql`
       select s.* from rh_subscription_events e

@@ -20,6 +20,18 @@ const empty = async () => {
   await db.sql`truncate rh_subscriptions, rh_subscription_events, rh_jobs, rh_attempts`
 }
 
+/** A connection of the test schema that records every statement it sends. */
+function countedConnection() {
+  const statements: string[] = []
+  const sql = postgres(postgresUrl, {
+    max: 4,
+    onnotice: () => {},
+    connection: { search_path: db.schema },
+    debug: (_connection, query) => statements.push(query),
+  })
+  return { sql, statements }
+}
+
 // Owners are unique per test in this suite, so it shares the tables without truncating.
 subscriptionStoreSuite('postgres', async () => postgresStore(db.sql))
 deliveryQueueSuite('postgres', async () => {
@@ -122,13 +134,7 @@ describe('postgresQueue', () => {
 
   it('writes what arrives in one tick as one statement, and each call resolves after it', async () => {
     await empty()
-    const statements: string[] = []
-    const counted = postgres(postgresUrl, {
-      max: 4,
-      onnotice: () => {},
-      connection: { search_path: db.schema },
-      debug: (_connection, query) => statements.push(query),
-    })
+    const { sql: counted, statements } = countedConnection()
     try {
       const queue = postgresQueue(counted)
       const jobs = Array.from({ length: 5 }, () => job(0))
@@ -184,13 +190,7 @@ describe('postgresQueue', () => {
   })
 
   it('shares one match query among the notifies waiting for it', async () => {
-    const statements: string[] = []
-    const counted = postgres(postgresUrl, {
-      max: 4,
-      onnotice: () => {},
-      connection: { search_path: db.schema },
-      debug: (_connection, query) => statements.push(query),
-    })
+    const { sql: counted, statements } = countedConnection()
     try {
       const store = postgresStore(counted)
       const s = subscription({ owner: 'coalesce-owner', events: ['x.y'] })

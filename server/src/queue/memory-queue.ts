@@ -55,9 +55,14 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
   let seq = 0
   let enqueued = 0
 
-  function remove(entry: Entry) {
+  /** Takes `entry` out of the timeline holding it (pending or leased). */
+  function untime(entry: Entry) {
     if (entry.leased) leased.remove(entry)
     else pending.remove(entry)
+  }
+
+  function remove(entry: Entry) {
+    untime(entry)
     byId.delete(entry.id)
     const { prevSibling, nextSibling } = entry
     if (nextSibling) nextSibling.prevSibling = prevSibling
@@ -128,8 +133,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     async reschedule(id, attempt, nextAttemptAt) {
       const entry = byId.get(id)
       if (!entry) return
-      if (entry.leased) leased.remove(entry)
-      else pending.remove(entry)
+      untime(entry)
       entry.attempt = attempt
       entry.next_attempt_at = nextAttemptAt
       entry.at = nextAttemptAt

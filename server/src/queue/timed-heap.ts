@@ -14,8 +14,6 @@ export interface TimedHeap<T extends Timed> {
   push(item: T): void
   pop(): T | undefined
   remove(item: T): void
-  /** Restores the order after `item.at` changed. */
-  fix(item: T): void
   size(): number
 }
 
@@ -70,6 +68,7 @@ export function createTimedHeap<T extends Timed>(): TimedHeap<T> {
     place(item, i)
   }
 
+  /** Restores the order after `item` moved to another slot. */
   function fix(item: T) {
     up(item.index)
     down(item.index)
@@ -95,7 +94,6 @@ export function createTimedHeap<T extends Timed>(): TimedHeap<T> {
       return top
     },
     remove,
-    fix,
     size: () => items.length,
   }
 }

@@ -102,11 +102,8 @@ export function createTimeline<T extends TimelineItem>(): Timeline<T> {
     pop() {
       const first = peek()
       if (!first) return undefined
-      if (first.inRun) {
-        takeFromRun(first)
-      } else {
-        heap.remove(first)
-      }
+      if (first.inRun) takeFromRun(first)
+      else heap.pop()
       return first
     },
 

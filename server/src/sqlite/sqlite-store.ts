@@ -61,6 +61,13 @@ function insertEvents(db: SqliteDriver, owner: string, id: string, events: reado
  */
 export function createSqliteStore(connection: Promise<SqliteDriver>): SubscriptionStore {
   let reads: SubscriptionReads | undefined
+
+  /** The subscription, from memory while none changed (see {@link subscriptionReads}). */
+  function cachedGet(db: SqliteDriver, owner: string, id: string) {
+    reads ??= subscriptionReads(db)
+    return reads.get(owner, id, () => readSubscription(db, owner, id))
+  }
+
   return {
     async create(subscription) {
       const db = await connection
@@ -83,9 +90,7 @@ export function createSqliteStore(connection: Promise<SqliteDriver>): Subscripti
     },
 
     async get(owner, id) {
-      const db = await connection
-      reads ??= subscriptionReads(db)
-      return reads.get(owner, id, () => readSubscription(db, owner, id))
+      return cachedGet(await connection, owner, id)
     },
 
     async list(owner: string, query: ListQuery): Promise<Page<StoredSubscription>> {
@@ -159,8 +164,7 @@ export function createSqliteStore(connection: Promise<SqliteDriver>): Subscripti
       if (delivered) {
         // A count already at 0, the usual case, is seen in memory (as current as a read: see
         // subscriptionReads) and needs no write transaction.
-        reads ??= subscriptionReads(db)
-        const current = reads.get(owner, id, () => readSubscription(db, owner, id))
+        const current = cachedGet(db, owner, id)
         if (!current?.consecutive_failures) return false
         // Writes (and wakes the change triggers) only when there is a count to reset.
         db.run(

@@ -1,3 +1,4 @@
+import { coalesceCalls } from '../coalesce-calls'
 import type { SqliteDriver } from './driver'
 
 /** Syncs a database's write-ahead log to disk without blocking the event loop. */
@@ -61,32 +62,14 @@ export async function openWalSync(db: SqliteDriver): Promise<WalSync | null> {
   }
   await syncDirectory(fs, dirname(file))
 
-  let running: Promise<void> | null = null
-  let next: Promise<void> | null = null
-  const run = (): Promise<void> => {
-    const synced = call<void>((done) => fs.fdatasync(fd, done)).finally(() => {
-      if (running === synced) running = null
-    })
-    running = synced
-    return synced
-  }
-  const settled = (promise: Promise<void> | null) => promise?.then(noop, noop)
-
+  // A sync that is running may have started before the caller's commit: callers that arrive
+  // meanwhile share the next one.
+  const shared = coalesceCalls(() => call<void>((done) => fs.fdatasync(fd, done)))
   return {
-    sync() {
-      if (next) return next
-      if (!running) return run()
-      // The running sync may have started before the caller's commit: it needs the next one.
-      const after = running.then(noop, noop).then(() => {
-        next = null
-        return run()
-      })
-      next = after
-      return after
-    },
+    sync: () => shared(''),
     async close() {
-      await settled(next)
-      await settled(running)
+      // Waits for the running syncs (and makes one more) before letting the file go.
+      await shared('').catch(noop)
       await call<void>((done) => fs.close(fd, done)).catch(noop)
     },
   }

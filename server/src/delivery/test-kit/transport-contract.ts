@@ -20,7 +20,7 @@ export const post = (url: string, extra: Partial<TransportRequest> = {}): Transp
 /**
  * The cases every {@link Transport} passes, as vitest `it`s: call it inside the transport's
  * `describe`. `transport` makes one that may reach 127.0.0.1; `receiver` starts a test receiver
- * closed after the test.
+ * closed after the test. `keepsAlive` adds a case: 20 sequential requests use at most 2 sockets.
  *
  * @example
  * describe('fetchTransport', () => {
@@ -30,6 +30,7 @@ export const post = (url: string, extra: Partial<TransportRequest> = {}): Transp
 export function transportContract(
   transport: () => Transport,
   receiver: (...args: Parameters<typeof startReceiver>) => Promise<Receiver>,
+  { keepsAlive = false } = {},
 ): void {
   it('posts and returns the status, lower-case headers and the body', async () => {
     const target = await receiver((_, response) => {
@@ -59,5 +60,17 @@ export function transportContract(
     })
     const response = await transport()(post(target.url, { maxResponseBytes: 10 }))
     expect(response).toMatchObject({ bodyText: 'xxxxxxxxxx', bytesRead: 10, truncated: true })
+  })
+
+  if (!keepsAlive) return
+  it('keeps connections alive across sequential requests', async () => {
+    const sockets = new Set<unknown>()
+    const target = await receiver((request, response) => {
+      sockets.add(request.socket)
+      response.writeHead(204).end()
+    })
+    const send = transport()
+    for (let n = 0; n < 20; n++) await send(post(target.url))
+    expect(sockets.size).toBeLessThanOrEqual(2)
   })
 }

@@ -1,17 +1,16 @@
-import type { Resolve } from '../../ssrf/guard-target'
-import { decode, type Transport, type TransportResponse } from '../transport'
-import { type BodyRead, guardedLookup, readNodeBody, refused } from './guarded-lookup'
+import {
+  type BodyRead,
+  decode,
+  readNodeBody,
+  type Transport,
+  type TransportResponse,
+} from '../transport'
+import { guardedLookup, refused } from './guarded-lookup'
 import { type Target, targetCache } from './target-cache'
+import type { UndiciTransportOptions } from './undici-transport'
 
-/** Options of {@link nodeHttpTransport}. */
-export interface NodeHttpTransportOptions {
-  /** Skip the address check (local development, tests). Default false. */
-  allowPrivateTargets?: boolean
-  /** DNS used when connecting; default `node:dns` `lookup`. */
-  resolve?: Resolve | undefined
-  /** Keep-alive connections per origin. Default 8. */
-  connections?: number
-}
+/** Options of {@link nodeHttpTransport}: those of `undiciTransport`, with the same defaults. */
+export type NodeHttpTransportOptions = UndiciTransportOptions
 
 interface Loaded {
   http: typeof import('node:http')

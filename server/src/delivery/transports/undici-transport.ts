@@ -1,10 +1,12 @@
 import type { Resolve } from '../../ssrf/guard-target'
 import {
   type AbortHook,
+  type BodyRead,
   decode,
   type Transport,
   type TransportRequest,
   type TransportResponse,
+  takeChunk,
 } from '../transport'
 import { guardedLookup, refused } from './guarded-lookup'
 import { type Target, targetCache } from './target-cache'
@@ -127,14 +129,16 @@ const TRUNCATED = new Error('response body longer than maxResponseBytes: not rea
  * (the deadline covers the body). An abort before undici has a socket for it rejects at once;
  * undici then drops it when it gets to it (`onConnect`).
  */
-class Exchange {
+class Exchange implements BodyRead {
   private stop: ((reason?: Error) => void) | null = null
   private reason: Error | null = null
   private done = false
   private status = 0
   private headers: Record<string, string> = {}
-  private readonly chunks: Uint8Array[] = []
-  private bytesRead = 0
+  // The body read so far (the exchange is its own BodyRead: no object more per attempt).
+  readonly chunks: Uint8Array[] = []
+  bytesRead = 0
+  truncated = false
 
   constructor(
     private readonly resolve: (response: TransportResponse) => void,
@@ -163,22 +167,14 @@ class Exchange {
   }
 
   onData(chunk: Uint8Array): boolean {
-    if (this.done) return true
-    const room = this.limit - this.bytesRead
-    if (chunk.byteLength > room) {
-      this.chunks.push(chunk.subarray(0, room))
-      this.bytesRead = this.limit
-      this.finish(true)
-      this.stop?.(TRUNCATED)
-      return false
-    }
-    this.chunks.push(chunk)
-    this.bytesRead += chunk.byteLength
-    return true
+    if (this.done || !takeChunk(this, chunk, this.limit)) return true
+    this.finish()
+    this.stop?.(TRUNCATED)
+    return false
   }
 
   onComplete(): void {
-    if (!this.done) this.finish(false)
+    if (!this.done) this.finish()
   }
 
   onError(error: unknown): void {
@@ -211,7 +207,7 @@ class Exchange {
     } else by.removeEventListener('abort', this)
   }
 
-  private finish(truncated: boolean) {
+  private finish() {
     this.done = true
     this.detach()
     this.resolve({
@@ -219,7 +215,7 @@ class Exchange {
       headers: this.headers,
       bodyText: decode(this.chunks, this.bytesRead),
       bytesRead: this.bytesRead,
-      truncated,
+      truncated: this.truncated,
     })
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { coalesceReads } from './coalesce-reads'
+import { coalesceCalls } from './coalesce-calls'
 
 /** A read whose calls are recorded and finished by hand. */
 function manualRead() {
@@ -9,10 +9,10 @@ function manualRead() {
   return { calls, read }
 }
 
-describe('coalesceReads', () => {
+describe('coalesceCalls', () => {
   it('sends the first read of a key at once', async () => {
     const { calls, read } = manualRead()
-    const get = coalesceReads(read)
+    const get = coalesceCalls(read)
     const first = get('a')
     expect(calls.map((c) => c.key)).toEqual(['a'])
     calls[0]?.finish('a1')
@@ -21,7 +21,7 @@ describe('coalesceReads', () => {
 
   it('makes reads that arrive while one is on the wire share the next query', async () => {
     const { calls, read } = manualRead()
-    const get = coalesceReads(read)
+    const get = coalesceCalls(read)
     const first = get('a')
     const later = [get('a'), get('a'), get('a')]
     expect(calls).toHaveLength(1)
@@ -36,7 +36,7 @@ describe('coalesceReads', () => {
 
   it('reads different keys independently', async () => {
     const { calls, read } = manualRead()
-    const get = coalesceReads(read)
+    const get = coalesceCalls(read)
     const a = get('a')
     const b = get('b')
     expect(calls.map((c) => c.key)).toEqual(['a', 'b'])
@@ -47,7 +47,7 @@ describe('coalesceReads', () => {
 
   it('hands a failed read to every caller that shared it, then reads afresh', async () => {
     let n = 0
-    const get = coalesceReads(async (key) => {
+    const get = coalesceCalls(async (key) => {
       n++
       if (n === 1) throw new Error('down')
       return `${key}${n}`

@@ -6,17 +6,19 @@ interface Line<T> {
 const ignore = () => {}
 
 /**
- * Shares identical reads: while the query for a key is on the wire, every further call with that
- * key waits for it to finish and then shares ONE new query. A caller never gets rows read before
- * its call (the shared query starts after every call it serves), so reads stay as fresh as one
- * query per call; under load (64 `notify` of one event at once) it costs two queries per round
- * trip instead of 64. Each caller maps the shared rows itself, so no two get the same objects.
+ * Shares identical calls: while the call for a key is running, every further call with that key
+ * waits for it to finish and then shares ONE new call. A caller never gets a result that started
+ * before its call (the shared call starts after every call it serves), so results stay as fresh
+ * as one call per caller. Under load it costs two calls per round trip instead of one per caller:
+ * the PostgreSQL store's reads (64 `notify` of one event at once), the SQLite queue's WAL syncs
+ * (every commit made while a sync runs is on disk after the next one). Callers that change the
+ * shared result must copy it first.
  *
  * @example
- * const readRows = coalesceReads((key: string) => sql`select ... where key = ${key}`)
+ * const readRows = coalesceCalls((key: string) => sql`select ... where key = ${key}`)
  * const [a, b] = await Promise.all([readRows('x'), readRows('x')]) // one query
  */
-export function coalesceReads<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
+export function coalesceCalls<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
   const lines = new Map<string, Line<T>>()
 
   function launch(key: string, line: Line<T>): Promise<T> {
