@@ -1,4 +1,4 @@
-import postgres from 'postgres'
+import postgres, { type Sql } from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postgresUrl, testSchema } from '../../../test/postgres'
 import { subscription } from '../testing/factories'
@@ -92,5 +92,22 @@ describe('createOutcomeGroup', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected'])
     expect((await store.get(good.owner, good.id))?.consecutive_failures).toBe(0)
     expect((await store.get(other.owner, other.id))?.consecutive_failures).toBe(1)
+  })
+
+  it('runs a call made while the last group is finishing (no call is left waiting)', async () => {
+    // A driver that answers every statement at once: what is left to test is the group's own
+    // hand-over. Each offset puts the second call at another microtask of the first one's end.
+    const instant = (() => Promise.resolve([])) as unknown as Sql
+    const ticks = async (n: number) => {
+      for (let i = 0; i < n; i++) await Promise.resolve()
+    }
+    for (let offset = 0; offset < 40; offset++) {
+      const outcomes = createOutcomeGroup(instant)
+      await outcomes.record('acme', 'sub_a', delivered)
+      await ticks(offset)
+      const second = outcomes.record('acme', 'sub_b', delivered).then(() => 'done')
+      const outcome = await Promise.race([second, ticks(200).then(() => 'left waiting')])
+      expect({ offset, outcome }).toEqual({ offset, outcome: 'done' })
+    }
   })
 })

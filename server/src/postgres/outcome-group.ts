@@ -75,27 +75,25 @@ export function createOutcomeGroup(sql: Sql) {
 
   async function flushAll(): Promise<void> {
     try {
-      await flushWaiting()
-    } finally {
-      flushing = false
-    }
-  }
-
-  async function flushWaiting(): Promise<void> {
-    while (waiting.length > 0) {
-      const group = waiting
-      waiting = []
-      let resets: Pending[] = []
-      for (const pending of group) {
-        if (pending.outcome.delivered) {
-          resets.push(pending)
-          continue
+      while (waiting.length > 0) {
+        const group = waiting
+        waiting = []
+        let resets: Pending[] = []
+        for (const pending of group) {
+          if (pending.outcome.delivered) {
+            resets.push(pending)
+            continue
+          }
+          await settleResets(resets)
+          resets = []
+          await countFailure(sql, pending).then(pending.resolve, pending.reject)
         }
         await settleResets(resets)
-        resets = []
-        await countFailure(sql, pending).then(pending.resolve, pending.reject)
       }
-      await settleResets(resets)
+    } finally {
+      // In the same tick as the last look at `waiting` (not after an `await` in a caller): a
+      // call that finds `flushing` still set is sure to be seen by the loop above.
+      flushing = false
     }
   }
 
