@@ -1,13 +1,12 @@
 import type { Sql } from 'postgres'
 import { isoTime } from '../iso-time'
 import type { DeliveryOutcome } from '../store/subscription-store'
+import { commitOrEachAlone, createGroupCommit, type Waiter } from './group-commit'
 
-interface Pending {
+interface Pending extends Waiter<boolean> {
   owner: string
   id: string
   outcome: DeliveryOutcome
-  resolve: (disabled: boolean) => void
-  reject: (error: unknown) => void
 }
 
 /** Resets the failure count of every subscription of `resets` that has one, in ONE statement. */
@@ -70,60 +69,31 @@ async function countFailure(sql: Sql, { owner, id, outcome }: Pending): Promise<
  * await outcomes.record('acme', 'sub_1', { delivered: true, disableAfter: 5, at: Date.now() })
  */
 export function createOutcomeGroup(sql: Sql) {
-  let waiting: Pending[] = []
-  let flushing = false
+  const settleResets = (resets: readonly Pending[]) =>
+    commitOrEachAlone(resets, async (some) => {
+      await resetAll(sql, some)
+      return false
+    })
 
-  async function flushAll(): Promise<void> {
-    try {
-      while (waiting.length > 0) {
-        const group = waiting
-        waiting = []
-        let resets: Pending[] = []
-        for (const pending of group) {
-          if (pending.outcome.delivered) {
-            resets.push(pending)
-            continue
-          }
-          await settleResets(resets)
-          resets = []
-          await countFailure(sql, pending).then(pending.resolve, pending.reject)
-        }
-        await settleResets(resets)
+  const group = createGroupCommit(async (calls: Pending[]) => {
+    let resets: Pending[] = []
+    for (const pending of calls) {
+      if (pending.outcome.delivered) {
+        resets.push(pending)
+        continue
       }
-    } finally {
-      // In the same tick as the last look at `waiting` (not after an `await` in a caller): a
-      // call that finds `flushing` still set is sure to be seen by the loop above.
-      flushing = false
+      await settleResets(resets)
+      resets = []
+      await countFailure(sql, pending).then(pending.resolve, pending.reject)
     }
-  }
-
-  async function settleResets(resets: Pending[]): Promise<void> {
-    if (resets.length === 0) return
-    try {
-      await resetAll(sql, resets)
-    } catch (error) {
-      if (resets.length === 1) {
-        resets[0]?.reject(error)
-        return
-      }
-      for (const pending of resets) {
-        await resetAll(sql, [pending]).then(() => pending.resolve(false), pending.reject)
-      }
-      return
-    }
-    for (const pending of resets) pending.resolve(false)
-  }
+    await settleResets(resets)
+  })
 
   return {
     /** Resolves once the outcome has committed: `true` when this call disabled the subscription. */
     record(owner: string, id: string, outcome: DeliveryOutcome): Promise<boolean> {
       return new Promise<boolean>((resolve, reject) => {
-        waiting.push({ owner, id, outcome, resolve, reject })
-        // One group at a time: while it is on the wire, the next one gathers.
-        if (!flushing) {
-          flushing = true
-          void Promise.resolve().then(flushAll)
-        }
+        group.add({ owner, id, outcome, resolve, reject })
       })
     },
   }

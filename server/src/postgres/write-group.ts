@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres'
 import type { AttemptRecord, DeliveryJob } from '../queue/delivery-queue'
+import { commitOrEachAlone, createGroupCommit, type Waiter } from './group-commit'
 
 /** One queue write waiting for the next group. */
 export type GroupedWrite =
@@ -9,10 +10,8 @@ export type GroupedWrite =
   | { kind: 'complete'; id: string }
   | { kind: 'cancel'; subscriptionId: string }
 
-interface Pending {
+interface Pending extends Waiter<void> {
   write: GroupedWrite
-  resolve: () => void
-  reject: (error: unknown) => void
 }
 
 /** The writes of one statement: same snapshot, so no row is both written here and read. */
@@ -78,6 +77,13 @@ class Segment {
   }
 }
 
+/** A segment of the given writes (they must be accepted together). */
+function segmentOf(members: readonly Pending[]): Segment {
+  const segment = new Segment()
+  for (const pending of members) segment.add(pending)
+  return segment
+}
+
 /**
  * Runs one segment as ONE statement (one round trip, one transaction, one WAL flush): data-
  * modifying CTEs for every kind of write, and `pg_notify` when it enqueued something. The
@@ -137,58 +143,31 @@ async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<
  * await group.write({ kind: 'complete', id: 'dlv_...' })
  */
 export function createWriteGroup(sql: Sql, channel: string) {
-  let waiting: Pending[] = []
-  let running: Promise<void> | null = null
+  const settle = (segment: Segment) =>
+    commitOrEachAlone(segment.members, (some) =>
+      runSegment(sql, channel, some === segment.members ? segment : segmentOf(some)),
+    )
 
-  async function flushAll(): Promise<void> {
-    while (waiting.length > 0) {
-      const group = waiting
-      waiting = []
-      const segments: Segment[] = []
-      let current = new Segment()
-      for (const pending of group) {
-        if (!current.accepts(pending.write)) {
-          segments.push(current)
-          current = new Segment()
-        }
-        current.add(pending)
+  const group = createGroupCommit(async (calls: Pending[]) => {
+    const segments: Segment[] = []
+    let current = new Segment()
+    for (const pending of calls) {
+      if (!current.accepts(pending.write)) {
+        segments.push(current)
+        current = new Segment()
       }
-      segments.push(current)
-      for (const segment of segments) await settle(segment)
+      current.add(pending)
     }
-    running = null
-  }
-
-  async function settle(segment: Segment): Promise<void> {
-    try {
-      await runSegment(sql, channel, segment)
-    } catch (error) {
-      if (segment.members.length === 1) {
-        segment.members[0]?.reject(error)
-        return
-      }
-      for (const pending of segment.members) {
-        const alone = new Segment()
-        alone.add(pending)
-        await runSegment(sql, channel, alone).then(pending.resolve, pending.reject)
-      }
-      return
-    }
-    for (const pending of segment.members) pending.resolve()
-  }
+    segments.push(current)
+    for (const segment of segments) await settle(segment)
+  })
 
   return {
     /** Resolves once `write` has committed. */
     write(write: GroupedWrite): Promise<void> {
-      return new Promise<void>((resolve, reject) => {
-        waiting.push({ write, resolve, reject })
-        // One group at a time: while it is on the wire, the next one gathers.
-        running ??= Promise.resolve().then(flushAll)
-      })
+      return new Promise<void>((resolve, reject) => group.add({ write, resolve, reject }))
     },
     /** Resolves once every write made so far has committed (or failed). */
-    async drain(): Promise<void> {
-      while (running) await running
-    },
+    drain: group.drain,
   }
 }
