@@ -6,7 +6,7 @@ import { runtimeInfo } from './runtime'
 import { type Receiver, startReceiver } from './start-receiver'
 import { openStorage, type StorageKind } from './storage'
 import { best, stopwatch, type Throughput } from './throughput'
-import { notifyMany, withDeadline } from './with-deadline'
+import { notifyMany, withCleanUp, withDeadline } from './with-deadline'
 
 /** Options of {@link runDeliveryBench}. */
 export interface DeliveryBenchOptions {
@@ -72,7 +72,7 @@ export async function runDeliveryBench(
   const base = { urls: [receiver.url], inFlight, payload }
   let loops: Baseline[] = []
   const systems: RhDelivery[] = []
-  try {
+  const run = async (): Promise<DeliveryBenchResult> => {
     loops = await Promise.all(
       runtimeInfo().runtime === 'node'
         ? [undiciBaseline(base), fetchBaseline(base)]
@@ -115,11 +115,18 @@ export async function runDeliveryBench(
       )
     }
     return { requests, inFlight, bodyBytes: payload.body.length, baseline, references, rh, figures }
-  } finally {
-    for (const system of systems) await system.close()
-    await Promise.all(loops.map((loop) => loop.close()))
-    await receiver.close()
   }
+  return withCleanUp(run, [
+    ...storages.map(
+      (kind) =>
+        [
+          `rh (${kind}) close`,
+          () => systems.find((s) => s.kind === kind)?.close() ?? Promise.resolve(),
+        ] as const,
+    ),
+    ['baseline close', () => Promise.all(loops.map((loop) => loop.close()))],
+    ['receiver close', () => receiver.close()],
+  ])
 }
 
 /** Runs a loop and checks the receiver saw exactly its requests. */

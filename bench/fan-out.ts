@@ -5,7 +5,7 @@ import { createRhSystem } from './rh-system'
 import { startReceiver } from './start-receiver'
 import { openStorage, type StorageKind } from './storage'
 import { best, stopwatch, type Throughput } from './throughput'
-import { withDeadline } from './with-deadline'
+import { withCleanUp, withDeadline } from './with-deadline'
 
 /** Options of {@link runFanOutBench}. */
 export interface FanOutBenchOptions {
@@ -51,7 +51,7 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
   const storage = await openStorage(options.storage ?? 'memory')
   const rh = createRhSystem(storage, { secret: payload.secret, global: inFlight, perHost })
   let opened: Baseline | undefined
-  try {
+  const run = async (): Promise<FanOutBenchResult> => {
     await rh.subscribe(receiver.urls, subscriptions)
     const baselineLoop = await runtimeBaseline({
       urls: receiver.urls,
@@ -95,10 +95,11 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
       ),
     ]
     return { subscriptions, hosts, inFlight, baseline, rh: measured, figures }
-  } finally {
-    await opened?.close()
-    await rh.close()
-    await storage.dispose()
-    await receiver.close()
   }
+  return withCleanUp(run, [
+    ['baseline close', async () => opened?.close()],
+    ['rh close', () => rh.close()],
+    ['storage dispose', () => storage.dispose()],
+    ['receiver close', () => receiver.close()],
+  ])
 }

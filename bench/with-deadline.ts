@@ -37,3 +37,35 @@ export async function withDeadline<T>(work: Promise<T>, name: string, ms: number
     clearTimeout(timer)
   }
 }
+
+/**
+ * Runs `work`, then each clean-up step in order, each bounded by `ms`: a close that hangs fails
+ * the run with its name instead of hanging it. When `work` failed, its error is the one thrown
+ * and a clean-up failure after it is printed, not lost.
+ *
+ * @example
+ * return withCleanUp(() => measure(rh), [['rh close', () => rh.close()]])
+ */
+export async function withCleanUp<T>(
+  work: () => Promise<T>,
+  steps: ReadonlyArray<readonly [name: string, step: () => Promise<unknown>]>,
+  ms = 15_000,
+): Promise<T> {
+  let failure: { error: unknown } | null = null
+  let result: T | undefined
+  try {
+    result = await work()
+  } catch (error) {
+    failure = { error }
+  }
+  for (const [name, step] of steps) {
+    try {
+      await withDeadline(step(), name, ms)
+    } catch (error) {
+      if (!failure) failure = { error }
+      else console.error(`${name} failed after the run failed:`, error)
+    }
+  }
+  if (failure) throw failure.error
+  return result as T
+}
