@@ -21,6 +21,14 @@ export interface SqliteOptions {
 }
 
 /**
+ * WAL pages between automatic checkpoints (32 MiB at the default 4 KiB page), instead of
+ * SQLite's 1000. A checkpoint costs two syncs to disk on the event loop whatever it copies, and
+ * the queue rewrites the same few pages (the ends of its indexes) commit after commit: eight
+ * times fewer checkpoints copy about the same pages once, for a WAL file of up to 32 MiB.
+ */
+const WAL_CHECKPOINT_PAGES = 8192
+
+/**
  * Opens the database, switches it to WAL, and migrates it to the latest schema.
  *
  * @example
@@ -29,7 +37,10 @@ export interface SqliteOptions {
 export async function connectSqlite(options: SqliteOptions): Promise<SqliteDriver> {
   const db = options.driver ?? (await openSqlite(options.path))
   db.exec(`pragma busy_timeout = ${Math.trunc(options.busyTimeout ?? 5000)}`)
-  if (options.path !== ':memory:') db.exec('pragma journal_mode = wal')
+  if (options.path !== ':memory:') {
+    db.exec('pragma journal_mode = wal')
+    db.exec(`pragma wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
+  }
   db.exec(`pragma synchronous = ${options.synchronous === 'normal' ? 'normal' : 'full'}`)
   db.exec('pragma foreign_keys = on')
   migrateSqlite(db)

@@ -55,10 +55,11 @@ describe('sqlite', () => {
     expect(await second.queue.claim(0, 10, 1000)).toEqual([j])
   })
 
-  it('writes the file in WAL mode and migrates it only once', async () => {
+  it('writes the file in WAL mode, checkpoints it every 8192 pages, and migrates it once', async () => {
     const db = fresh()
     const driver = await db.driver
     expect(driver.all('pragma journal_mode', [])).toEqual([{ journal_mode: 'wal' }])
+    expect(driver.all('pragma wal_autocheckpoint', [])).toEqual([{ wal_autocheckpoint: 8192 }])
     const again = sqlite({ path: join(dir, `test-${n - 1}.db`) })
     opened.push(again)
     expect((await again.driver).all('pragma user_version', [])).toEqual([
@@ -186,6 +187,30 @@ describe('sqlite', () => {
     expect(await a.store.delete('alice', s.id)).toBe(true)
     expect(await b.store.get('alice', s.id)).toBeNull()
     expect(await a.store.get('alice', s.id)).toBeNull()
+  })
+
+  it('reads the change counter once for reads issued together, afresh for later ones', async () => {
+    const db = fresh()
+    const s = subscription()
+    await db.store.create(s)
+    const driver = await db.driver
+    let counterReads = 0
+    const all = driver.all.bind(driver)
+    driver.all = (sql, params) => {
+      if (sql.includes('rh_subscriptions_version')) counterReads++
+      return all(sql, params)
+    }
+    const together = () =>
+      Promise.all([
+        db.store.get('alice', s.id),
+        db.store.get('alice', s.id),
+        db.store.match('alice', s.events[0] as string),
+        db.store.recordOutcome?.('alice', s.id, { delivered: true, disableAfter: 5, at: 0 }),
+      ])
+    await together()
+    expect(counterReads).toBe(1)
+    await together()
+    expect(counterReads).toBe(2)
   })
 
   it('hands out copies: changing an answer changes no later one', async () => {

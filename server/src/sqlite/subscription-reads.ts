@@ -21,6 +21,12 @@ export interface SubscriptionReads {
  * answer the same: one single-row read instead of a join and two JSON parses per `notify` and
  * per delivery. Callers get copies, as they would from the database.
  *
+ * The counter itself is read once per run of queued microtasks, not once per read: reads issued
+ * together (every delivery of a claimed batch, every `notify` resumed by one commit) share it.
+ * That read is as current as one per call: each caller awaits before reading (the store's
+ * methods all do), so a read that starts after the counter was taken resumes only after it was
+ * dropped, and reads it afresh; a read that shares it had started before it was taken.
+ *
  * Reads must not run inside a transaction that may roll back (the store's never do: a
  * transaction is a synchronous function), or they could remember rows that never committed.
  *
@@ -30,20 +36,32 @@ export interface SubscriptionReads {
  */
 export function subscriptionReads(db: SqliteDriver): SubscriptionReads {
   let version: SqliteValue | undefined
+  /** Whether `version` was read in the current run of microtasks (see above). */
+  let fresh = false
+  const stale = () => {
+    fresh = false
+  }
   // By owner, then id or event: no key built of both can mix two owners up.
   const gets = new Map<string, Map<string, StoredSubscription | null>>()
   const matches = new Map<string, Map<string, StoredSubscription[]>>()
   let size = 0
 
+  function forget(current: SqliteValue | undefined) {
+    version = current
+    gets.clear()
+    matches.clear()
+    size = 0
+  }
+
   /** The owner's entries, after forgetting everything if a subscription changed since. */
   function entries<T>(kind: Map<string, Map<string, T>>, owner: string): Map<string, T> {
-    const now = db.all(versionSql, [])[0]?.version
-    if (now !== version || size >= LIMIT) {
-      version = now
-      gets.clear()
-      matches.clear()
-      size = 0
+    if (!fresh) {
+      const now = db.all(versionSql, [])[0]?.version
+      fresh = true
+      queueMicrotask(stale)
+      if (now !== version) forget(now)
     }
+    if (size >= LIMIT) forget(version)
     let owned = kind.get(owner)
     if (!owned) {
       owned = new Map()
