@@ -109,14 +109,14 @@ describe('commitOrEachAlone', () => {
   })
 
   it('rejects a lone waiter without committing it twice, and does nothing for none', async () => {
-    const [only] = waiters(['bad'])
+    const lone = waiters(['bad'])
     let commits = 0
     const failing = async () => {
       commits++
       throw new Error('bad row')
     }
-    await commitOrEachAlone(only ? [only] : [], failing)
-    expect([commits, (only?.error as Error).message]).toEqual([1, 'bad row'])
+    await commitOrEachAlone(lone, failing)
+    expect([commits, lone.map((w) => (w.error as Error).message)]).toEqual([1, ['bad row']])
     await commitOrEachAlone([], failing)
     expect(commits).toBe(1)
   })
