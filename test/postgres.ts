@@ -5,7 +5,10 @@ export const postgresUrl =
   process.env.RH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** A connection whose `search_path` is `schema`, so rh's unqualified tables land there. */
-export function connect(schema: string, options: { max?: number } = {}): Sql {
+export function connect(
+  schema: string,
+  options: { max?: number; fetch_types?: boolean } = {},
+): Sql {
   return postgres(postgresUrl, {
     max: 4,
     onnotice: () => {},

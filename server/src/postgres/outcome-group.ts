@@ -2,6 +2,7 @@ import type { Sql } from 'postgres'
 import { isoTime } from '../iso-time'
 import type { DeliveryOutcome } from '../store/subscription-store'
 import { commitOrEachAlone, createGroupCommit, type Waiter } from './group-commit'
+import { textArray } from './text-array'
 
 interface Pending extends Waiter<boolean> {
   owner: string
@@ -28,7 +29,7 @@ async function resetAll(sql: Sql, resets: readonly Pending[]): Promise<void> {
       as r(owner text, id text, at timestamptz)
     where s.id = any(array(
         select id from rh_subscriptions
-        where id = any(${rows.map((row) => row.id)}::text[]) and consecutive_failures <> 0
+        where id = any(${textArray(rows.map((row) => row.id))}::text[]) and consecutive_failures <> 0
         order by id for update))
       and s.owner = r.owner and s.id = r.id`
 }

@@ -7,6 +7,7 @@ import type {
   SubscriptionStore,
 } from '../store/subscription-store'
 import { createOutcomeGroup } from './outcome-group'
+import { parseTextArray, textArray } from './text-array'
 
 const iso = (value: unknown) =>
   value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString()
@@ -16,7 +17,8 @@ function toSubscription(row: Row): StoredSubscription {
     id: row.id,
     owner: row.owner,
     target_url: row.target_url,
-    events: row.events,
+    // An array, or its text when the driver read the row before it knew `text[]` (text-array.ts).
+    events: Array.isArray(row.events) ? row.events : parseTextArray(String(row.events)),
     status: row.status,
     metadata: row.metadata,
     secret: row.secret ?? null,
@@ -60,12 +62,12 @@ export function postgresStore(sql: Sql): SubscriptionStore {
         await tx`
           insert into rh_subscriptions (id, owner, target_url, events, status, metadata, secret,
             consecutive_failures, created_at, updated_at)
-          values (${s.id}, ${s.owner}, ${s.target_url}, ${s.events}, ${s.status},
+          values (${s.id}, ${s.owner}, ${s.target_url}, ${textArray(s.events)}::text[], ${s.status},
             ${tx.json(s.metadata)}, ${s.secret}, ${s.consecutive_failures}, ${s.created_at},
             ${s.updated_at})`
         await tx`
           insert into rh_subscription_events (owner, event, subscription_id)
-          select ${s.owner}, unnest(${[...new Set(s.events)]}::text[]), ${s.id}`
+          select ${s.owner}, unnest(${textArray(new Set(s.events))}::text[]), ${s.id}`
       })
     },
 
@@ -94,7 +96,7 @@ export function postgresStore(sql: Sql): SubscriptionStore {
         const [row] = await tx`
           update rh_subscriptions set
             target_url = coalesce(${patch.target_url ?? null}, target_url),
-            events = coalesce(${patch.events ?? null}::text[], events),
+            events = coalesce(${patch.events === undefined ? null : textArray(patch.events)}::text[], events),
             status = coalesce(${patch.status ?? null}, status),
             metadata = coalesce(${patch.metadata ? tx.json(patch.metadata) : null}::jsonb, metadata),
             consecutive_failures = coalesce(${patch.consecutive_failures ?? null}::integer,
@@ -107,7 +109,7 @@ export function postgresStore(sql: Sql): SubscriptionStore {
           await tx`delete from rh_subscription_events where subscription_id = ${id}`
           await tx`
             insert into rh_subscription_events (owner, event, subscription_id)
-            select ${owner}, unnest(${[...new Set(patch.events)]}::text[]), ${id}`
+            select ${owner}, unnest(${textArray(new Set(patch.events))}::text[]), ${id}`
         }
         return toSubscription(row)
       }) as Promise<StoredSubscription | null>

@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres'
 import type { AttemptRecord, DeliveryJob } from '../queue/delivery-queue'
 import { commitOrEachAlone, createGroupCommit, type Waiter } from './group-commit'
+import { textArray } from './text-array'
 
 /** One queue write waiting for the next group. */
 export type GroupedWrite =
@@ -122,11 +123,11 @@ async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<
       update rh_jobs set attempt = r.attempt, next_attempt_at = r.at, available_at = r.at
       from json_to_recordset(${JSON.stringify(reschedules)}::text::json) as r(id text,
         attempt integer, at bigint)
-      where rh_jobs.id = any(${reschedules.map((r) => r.id)}::text[]) and rh_jobs.id = r.id
+      where rh_jobs.id = any(${textArray(reschedules.map((r) => r.id))}::text[]) and rh_jobs.id = r.id
     ), completed as (
-      delete from rh_jobs where id = any(${completes}::text[])
+      delete from rh_jobs where id = any(${textArray(completes)}::text[])
     ), cancelled as (
-      delete from rh_jobs where subscription_id = any(${[...segment.cancels]}::text[])
+      delete from rh_jobs where subscription_id = any(${textArray(segment.cancels)}::text[])
     )
     select pg_notify(${channel}, '') where ${segment.jobs.length > 0}::boolean`
 }
