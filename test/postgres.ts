@@ -7,7 +7,7 @@ export const postgresUrl =
 /** A connection whose `search_path` is `schema`, so rh's unqualified tables land there. */
 export function connect(
   schema: string,
-  options: { max?: number; fetch_types?: boolean } = {},
+  options: Pick<postgres.Options<Record<string, never>>, 'max' | 'fetch_types' | 'debug'> = {},
 ): Sql {
   return postgres(postgresUrl, {
     max: 4,
@@ -15,6 +15,18 @@ export function connect(
     connection: { search_path: schema },
     ...options,
   })
+}
+
+/**
+ * A connection of `schema` that records every statement it sends, to count round trips.
+ *
+ * @example
+ * const { sql, statements } = countedConnection(db.schema)
+ */
+export function countedConnection(schema: string): { sql: Sql; statements: string[] } {
+  const statements: string[] = []
+  const sql = connect(schema, { debug: (_connection, query) => statements.push(query) })
+  return { sql, statements }
 }
 
 /**

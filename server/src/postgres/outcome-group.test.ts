@@ -1,6 +1,6 @@
-import postgres, { type Sql } from 'postgres'
+import type { Sql } from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { postgresUrl, testSchema } from '../../../test/postgres'
+import { countedConnection, testSchema } from '../../../test/postgres'
 import { subscription } from '../testing/factories'
 import { migrate } from './migrate'
 import { createOutcomeGroup } from './outcome-group'
@@ -17,18 +17,6 @@ const T = Date.parse('2025-02-01T10:00:00.000Z')
 const delivered = { delivered: true, disableAfter: 3, at: T }
 const failed = { delivered: false, disableAfter: 3, at: T }
 
-/** A connection of the test schema that records every statement it sends. */
-function countedConnection() {
-  const statements: string[] = []
-  const sql = postgres(postgresUrl, {
-    max: 4,
-    onnotice: () => {},
-    connection: { search_path: db.schema },
-    debug: (_connection, query) => statements.push(query),
-  })
-  return { sql, statements }
-}
-
 describe('createOutcomeGroup', () => {
   it('resets the counts of many subscriptions in one statement', async () => {
     const store = postgresStore(db.sql)
@@ -36,7 +24,7 @@ describe('createOutcomeGroup', () => {
       subscription({ owner: 'og-many', consecutive_failures: i }),
     )
     for (const s of subs) await store.create(s)
-    const { sql, statements } = countedConnection()
+    const { sql, statements } = countedConnection(db.schema)
     try {
       await sql`select 1` // connected (the driver reads the array types first)
       statements.length = 0

@@ -1,6 +1,6 @@
 import postgres, { type Sql } from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect, postgresUrl, testSchema } from '../../../test/postgres'
+import { connect, countedConnection, postgresUrl, testSchema } from '../../../test/postgres'
 import { deliveryQueueSuite } from '../testing/delivery-queue-suite'
 import { job, subscription } from '../testing/factories'
 import { subscriptionStoreSuite } from '../testing/subscription-store-suite'
@@ -27,18 +27,6 @@ afterAll(async () => {
 // Every contract test starts from empty tables: they share the schema of this file.
 const empty = async () => {
   await db.sql`truncate rh_subscriptions, rh_subscription_events, rh_jobs, rh_attempts`
-}
-
-/** A connection of the test schema that records every statement it sends. */
-function countedConnection() {
-  const statements: string[] = []
-  const sql = postgres(postgresUrl, {
-    max: 4,
-    onnotice: () => {},
-    connection: { search_path: db.schema },
-    debug: (_connection, query) => statements.push(query),
-  })
-  return { sql, statements }
 }
 
 // Owners are unique per test in this suite, so it shares the tables without truncating.
@@ -148,7 +136,7 @@ describe('postgresQueue', () => {
 
   it('writes what arrives in one tick as one statement, and each call resolves after it', async () => {
     await empty()
-    const { sql: counted, statements } = countedConnection()
+    const { sql: counted, statements } = countedConnection(db.schema)
     try {
       const queue = postgresQueue(counted)
       const jobs = Array.from({ length: 5 }, () => job(0))
@@ -204,7 +192,7 @@ describe('postgresQueue', () => {
   })
 
   it('shares one match query among the notifies waiting for it', async () => {
-    const { sql: counted, statements } = countedConnection()
+    const { sql: counted, statements } = countedConnection(db.schema)
     try {
       const store = postgresStore(counted)
       const s = subscription({ owner: 'coalesce-owner', events: ['x.y'] })
