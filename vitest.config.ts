@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: [
       '*/src/**/*.test.ts',
+      'internal/**/*.test.ts',
       'test/**/*.test.ts',
       'bench/**/*.test.ts',
       'scripts/**/*.test.ts',

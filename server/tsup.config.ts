@@ -4,6 +4,7 @@ export default packageConfig(
   {
     index: 'src/index.ts',
     node: 'src/node/index.ts',
+    transports: 'src/delivery/transports/index.ts',
     testing: 'src/testing/index.ts',
     postgres: 'src/postgres/index.ts',
     sqlite: 'src/sqlite/index.ts',

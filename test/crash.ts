@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import type { VerifiedDelivery as Received } from '../server/src/test-kit/receiver'
+import type { VerifiedDelivery as Received } from '../server/src/testing/receiver'
 import { lineReader, signalChild, spawnTs } from './spawn-ts'
 
 /** The child server script of the crash tests. */

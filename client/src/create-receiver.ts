@@ -1,4 +1,11 @@
-import { createVerifier, ProtocolError, problemType } from '@rh/protocol'
+import {
+  createVerifier,
+  type ProblemCode,
+  ProtocolError,
+  problemCodes,
+  problemType,
+} from '@rh/protocol'
+import { readBody } from '../../internal/read-limited'
 import type { EventMap } from './create-client'
 import { isGone } from './gone'
 import { type DedupeStore, memoryDedupe } from './memory-dedupe'
@@ -110,27 +117,18 @@ export function createReceiver<TEvents extends EventMap = EventMap>(
 
   return async function receive(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
-      return problem(405, 'method_not_allowed', 'Method not allowed', 'a webhook is a POST', {
-        allow: 'POST',
-      })
+      return problem('method_not_allowed', 'a webhook is a POST', { allow: 'POST' })
     }
-    const body = await readLimited(request, maxBodyBytes)
-    if (body === undefined) {
-      return problem(
-        413,
-        'payload_too_large',
-        'Payload too large',
-        `the body is over ${maxBodyBytes} bytes`,
-      )
+    const body = await readBody(request, maxBodyBytes)
+    if (body === null) {
+      return problem('payload_too_large', `the body is over ${maxBodyBytes} bytes`)
     }
     let webhook: Webhook
     try {
       webhook = await verifyWith(verifier, request, body)
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error
-      const status = error.code === 'invalid_payload' ? 400 : 401
-      const title = status === 400 ? 'Invalid webhook payload' : 'Webhook verification failed'
-      return fail(request, error, problem(status, error.code, title, error.message))
+      return fail(request, error, problem(error.code, error.message))
     }
 
     try {
@@ -138,23 +136,14 @@ export function createReceiver<TEvents extends EventMap = EventMap>(
         return await handshake(webhook as HandshakeWebhook, request)
       return await deliver(webhook, request)
     } catch (error) {
-      return fail(
-        request,
-        error,
-        problem(500, 'internal', 'Internal error', 'the webhook handler failed'),
-      )
+      return fail(request, error, problem('internal', 'the webhook handler failed'))
     }
   }
 
   async function handshake(webhook: HandshakeWebhook, request: Request): Promise<Response> {
     const accept = (await options.onHandshake?.(webhook, request)) ?? true
     if (!accept) {
-      return problem(
-        403,
-        'handshake_refused',
-        'Handshake refused',
-        'this receiver does not accept the subscription',
-      )
+      return problem('handshake_refused', 'this receiver does not accept the subscription')
     }
     return Response.json({ challenge: webhook.data.challenge })
   }
@@ -164,12 +153,7 @@ export function createReceiver<TEvents extends EventMap = EventMap>(
     if (claim === 'done') return new Response(null, { status: 200 })
     if (claim === 'in_flight') {
       // An error status, so the sender retries after the first delivery settles.
-      return problem(
-        409,
-        'in_flight',
-        'Delivery in flight',
-        `webhook ${webhook.id} is being handled`,
-      )
+      return problem('in_flight', `webhook ${webhook.id} is being handled`)
     }
     let response: Response
     try {
@@ -183,41 +167,11 @@ export function createReceiver<TEvents extends EventMap = EventMap>(
   }
 }
 
-function problem(
-  status: number,
-  code: string,
-  title: string,
-  detail: string,
-  headers: Record<string, string> = {},
-) {
+/** A problem+json answer whose status and title come from the one table, `problemCodes`. */
+function problem(code: ProblemCode, detail: string, headers: Record<string, string> = {}) {
+  const { status, title } = problemCodes[code]
   return Response.json(
     { type: problemType(code), title, status, detail, code },
     { status, headers: { 'content-type': 'application/problem+json', ...headers } },
   )
-}
-
-/** The body's bytes, or `undefined` once it passes `max` (reading stops there). */
-async function readLimited(request: Request, max: number): Promise<Uint8Array | undefined> {
-  const length = Number(request.headers.get('content-length') ?? 0)
-  if (length > max || request.body === null) return length > max ? undefined : new Uint8Array(0)
-  const chunks: Uint8Array[] = []
-  let size = 0
-  const reader = request.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel()
-      return undefined
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
 }

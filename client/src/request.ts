@@ -2,6 +2,7 @@ import { type Problem, ProblemSchema } from '@rh/protocol'
 import { createFetch, FetchError } from 'ofetch'
 import * as v from 'valibot'
 import { RhClientError } from './client-error'
+import { describeIssues } from './describe-issues'
 
 /** Transport options of {@link createClient}: where the server is and how each call is made. */
 export interface RequestOptions {
@@ -137,10 +138,7 @@ function parseSuccess(call: Call<v.GenericSchema | undefined>, response: RawResp
   }
   const result = v.safeParse(call.schema, json)
   if (result.success) return result.output
-  const issues = result.issues
-    .slice(0, 3)
-    .map((issue) => `${v.getDotPath(issue) ?? '(body)'}: ${issue.message}`)
-    .join('; ')
+  const issues = describeIssues(result.issues)
   throw new RhClientError(
     'invalid_response',
     `${call.method} ${call.path} answered ${response.status} with an unexpected body (${issues})`,

@@ -39,7 +39,7 @@ const rejection = (promise: Promise<unknown>) => rejectionOf(promise, ProtocolEr
 
 describe('verify', () => {
   it('returns the typed notification of a signed request', async () => {
-    const webhook = await verify<Events>(await request(body), secret, { now })
+    const webhook = await verify<Events>(secret, await request(body), { now })
     expect(webhook).toEqual({ ...envelope, id, webhook_timestamp: seconds })
     if (webhook.type === 'post.created') expect(webhook.data.id).toBe('p1')
   })
@@ -48,7 +48,7 @@ describe('verify', () => {
     const bytes = new TextEncoder().encode(body)
     const signed = await headers(body)
     for (const raw of [body, bytes, bytes.buffer]) {
-      await expect(verify({ body: raw, headers: signed }, secret, { now })).resolves.toMatchObject({
+      await expect(verify(secret, { body: raw, headers: signed }, { now })).resolves.toMatchObject({
         id,
         type: 'post.created',
       })
@@ -58,28 +58,28 @@ describe('verify', () => {
   it('rejects a tampered body', async () => {
     const signed = await headers(body)
     const tampered = body.replace('p1', 'p2')
-    const error = await rejection(verify({ body: tampered, headers: signed }, secret, { now }))
+    const error = await rejection(verify(secret, { body: tampered, headers: signed }, { now }))
     expect(error.code).toBe('signature_mismatch')
   })
 
   it('rejects a body signed with another secret', async () => {
     const signed = await headers(body, { keys: generateSecret() })
-    const error = await rejection(verify({ body, headers: signed }, secret, { now }))
+    const error = await rejection(verify(secret, { body, headers: signed }, { now }))
     expect(error.code).toBe('signature_mismatch')
   })
 
   it('rejects a timestamp older than the tolerance', async () => {
     const signed = await headers(body, { timestamp: seconds - 301 })
-    const error = await rejection(verify({ body, headers: signed }, secret, { now }))
+    const error = await rejection(verify(secret, { body, headers: signed }, { now }))
     expect(error.code).toBe('timestamp_too_old')
     await expect(
-      verify({ body, headers: signed }, secret, { now, tolerance: 400 }),
+      verify(secret, { body, headers: signed }, { now, tolerance: 400 }),
     ).resolves.toMatchObject({ id })
   })
 
   it('rejects a timestamp further in the future than the tolerance', async () => {
     const signed = await headers(body, { timestamp: seconds + 301 })
-    const error = await rejection(verify({ body, headers: signed }, secret, { now }))
+    const error = await rejection(verify(secret, { body, headers: signed }, { now }))
     expect(error.code).toBe('timestamp_too_new')
   })
 
@@ -93,7 +93,7 @@ describe('verify', () => {
       [{ 'webhook-id': id, 'webhook-timestamp': String(seconds) }, 'missing_header'],
     ]
     for (const [bad, code] of cases) {
-      const error = await rejection(verify({ body, headers: bad }, secret, { now }))
+      const error = await rejection(verify(secret, { body, headers: bad }, { now }))
       expect(error.code).toBe(code)
     }
   })
@@ -102,18 +102,18 @@ describe('verify', () => {
     const next = generateSecret()
     const signed = await headers(body, { keys: [secret, next] })
     expect(signed['webhook-signature']?.split(' ')).toHaveLength(2)
-    await expect(verify({ body, headers: signed }, next, { now })).resolves.toMatchObject({ id })
+    await expect(verify(next, { body, headers: signed }, { now })).resolves.toMatchObject({ id })
     await expect(
-      verify({ body, headers: signed }, [generateSecret(), secret], { now }),
+      verify([generateSecret(), secret], { body, headers: signed }, { now }),
     ).resolves.toMatchObject({ id })
-    const error = await rejection(verify({ body, headers: signed }, generateSecret(), { now }))
+    const error = await rejection(verify(generateSecret(), { body, headers: signed }, { now }))
     expect(error.code).toBe('signature_mismatch')
   })
 
   it('verifies Ed25519 (v1a) signatures with the public key', async () => {
     const { secretKey, publicKey } = await generateKeyPair()
     const signed = await headers(body, { keys: secretKey })
-    await expect(verify({ body, headers: signed }, publicKey, { now })).resolves.toMatchObject({
+    await expect(verify(publicKey, { body, headers: signed }, { now })).resolves.toMatchObject({
       id,
     })
   })
@@ -125,17 +125,17 @@ describe('verify', () => {
       'WEBHOOK-TIMESTAMP': signed['webhook-timestamp'],
       'webhook-Signature': signed['webhook-signature'],
     }
-    await expect(verify({ body, headers: mixed }, secret, { now })).resolves.toMatchObject({ id })
+    await expect(verify(secret, { body, headers: mixed }, { now })).resolves.toMatchObject({ id })
   })
 
   it('verifies the bytes, then rejects a body that is not valid UTF-8', async () => {
     const bytes = new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]) // {"\xff\xfe"}
-    const error = await rejection(verify(await request(bytes), secret, { now }))
+    const error = await rejection(verify(secret, await request(bytes), { now }))
     expect(error.code).toBe('invalid_payload')
     expect(error.message).toContain('UTF-8')
     // The bytes were verified first: with a wrong secret, the signature fails instead.
     const unsigned = await request(bytes, await headers(bytes, { keys: generateSecret() }))
-    expect((await rejection(verify(unsigned, secret, { now }))).code).toBe('signature_mismatch')
+    expect((await rejection(verify(secret, unsigned, { now }))).code).toBe('signature_mismatch')
   })
 
   it('rejects a signed body that is not JSON, or not an envelope', async () => {
@@ -144,7 +144,7 @@ describe('verify', () => {
       ['{"type":"post.created","data":{}}', 'timestamp'],
       ['[]', 'envelope'],
     ] as const) {
-      const error = await rejection(verify(await request(bad), secret, { now }))
+      const error = await rejection(verify(secret, await request(bad), { now }))
       expect(error.code).toBe('invalid_payload')
       expect(error.message).toContain(message)
     }
@@ -156,7 +156,7 @@ describe('verify', () => {
       timestamp: envelope.timestamp,
       data: { challenge: 'q3Jx9v0cX2m8Hk4bTzR1yA', events: ['post.created'] },
     })
-    const webhook = await verify<Events>(await request(handshake), secret, { now })
+    const webhook = await verify<Events>(secret, await request(handshake), { now })
     expect(webhook.type).toBe('rh.handshake')
     if (webhook.type === 'rh.handshake')
       expect(webhook.data.challenge).toBe('q3Jx9v0cX2m8Hk4bTzR1yA')
@@ -168,20 +168,25 @@ describe('verify', () => {
       body: string
       headers: Record<string, string>
     }
-    await expect(verify(parsed, secret, { now })).rejects.toThrow(TypeError)
-    await expect(verify(parsed, secret, { now })).rejects.toThrow(/express\.raw/)
+    await expect(verify(secret, parsed, { now })).rejects.toThrow(TypeError)
+    await expect(verify(secret, parsed, { now })).rejects.toThrow(/express\.raw/)
   })
 
   it('throws a TypeError for a request whose body was already read', async () => {
     const used = await request(body)
     await used.text()
-    await expect(verify(used, secret, { now })).rejects.toThrow(/already read/)
+    await expect(verify(secret, used, { now })).rejects.toThrow(/already read/)
+  })
+
+  it('throws a TypeError naming the order when called the old way, request first', async () => {
+    const oldOrder = verify as unknown as (input: Request, key: string) => Promise<unknown>
+    await expect(oldOrder(await request(body), secret)).rejects.toThrow(/secret first/)
   })
 })
 
 describe('safeVerify', () => {
   it('returns the notification on success', async () => {
-    const result = await safeVerify<Events>(await request(body), secret, { now })
+    const result = await safeVerify<Events>(secret, await request(body), { now })
     expect(result).toEqual({
       success: true,
       output: { ...envelope, id, webhook_timestamp: seconds },
@@ -189,13 +194,13 @@ describe('safeVerify', () => {
   })
 
   it('returns the ProtocolError of a bad webhook instead of throwing', async () => {
-    const result = await safeVerify(await request(body), generateSecret(), { now })
+    const result = await safeVerify(generateSecret(), await request(body), { now })
     expect(result.success).toBe(false)
     if (!result.success) expect(result.error.code).toBe('signature_mismatch')
   })
 
   it('still throws for a programming error: a bad key', async () => {
-    await expect(safeVerify(await request(body), 'not-a-key', { now })).rejects.toThrow(
+    await expect(safeVerify('not-a-key', await request(body), { now })).rejects.toThrow(
       ProtocolError,
     )
   })

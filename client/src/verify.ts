@@ -9,6 +9,7 @@ import {
 } from '@rh/protocol'
 import * as v from 'valibot'
 import type { EventMap } from './create-client'
+import { describeIssues } from './describe-issues'
 
 /** A webhook to verify: a Fetch `Request`, or the raw body and the headers. */
 export type WebhookInput =
@@ -57,24 +58,26 @@ export type SafeVerifyResult<TEvents extends EventMap = EventMap> =
 /**
  * Verifies a webhook and parses it: reads the raw body once, verifies its bytes (signature,
  * timestamp within the tolerance, rotation keys), then parses the JSON and checks the envelope.
+ * The key comes first, as in `@rh/protocol`'s `verify(secret, body, headers)` and the Standard
+ * Webhooks libraries (`new Webhook(secret).verify(body, headers)`).
  * Rejects with the protocol's `ProtocolError` (`signature_mismatch`, `timestamp_too_old`,
  * `invalid_payload`...), or a `TypeError` when given a parsed body instead of raw bytes.
  *
  * @example
  * type Events = { 'post.created': { id: string } }
  * export async function POST(request: Request) {
- *   const webhook = await verify<Events>(request, process.env.WEBHOOK_SECRET!)
+ *   const webhook = await verify<Events>(process.env.WEBHOOK_SECRET!, request)
  *   if (webhook.type === 'rh.handshake') return Response.json({ challenge: webhook.data.challenge })
  *   console.log(webhook.id, webhook.data.id)
  *   return new Response(null, { status: 204 })
  * }
  */
 export async function verify<TEvents extends EventMap = EventMap>(
-  input: WebhookInput,
   secret: string | readonly string[],
+  input: WebhookInput,
   options: VerifyOptions = {},
 ): Promise<Webhook<TEvents>> {
-  return verifyWith<TEvents>(createVerifier(secret, verifierOptions(options)), input)
+  return verifyWith<TEvents>(verifierFor(secret, options), input)
 }
 
 /**
@@ -83,21 +86,31 @@ export async function verify<TEvents extends EventMap = EventMap>(
  * key) still reject.
  *
  * @example
- * const result = await safeVerify(request, secret)
+ * const result = await safeVerify(secret, request)
  * if (!result.success) return new Response(result.error.code, { status: 401 })
  */
 export async function safeVerify<TEvents extends EventMap = EventMap>(
-  input: WebhookInput,
   secret: string | readonly string[],
+  input: WebhookInput,
   options: VerifyOptions = {},
 ): Promise<SafeVerifyResult<TEvents>> {
-  const verifier = createVerifier(secret, verifierOptions(options))
+  const verifier = verifierFor(secret, options)
   try {
     return { success: true, output: await verifyWith<TEvents>(verifier, input) }
   } catch (error) {
     if (error instanceof ProtocolError) return { success: false, error }
     throw error
   }
+}
+
+function verifierFor(secret: string | readonly string[], options: VerifyOptions): Verifier {
+  // The request came first before the order matched @rh/protocol: name the fix, not a bad key.
+  if (typeof secret !== 'string' && !Array.isArray(secret)) {
+    throw new TypeError(
+      'verify(secret, request) and safeVerify(secret, request) take the secret first, then the request or { body, headers }',
+    )
+  }
+  return createVerifier(secret, verifierOptions(options))
 }
 
 /** @internal The verification of {@link verify} with a verifier made once (the receiver's). */
@@ -160,10 +173,7 @@ function parseEnvelope(bytes: Uint8Array) {
   const isHandshake = v.is(HandshakeTypeSchema, json)
   const result = v.safeParse(isHandshake ? HandshakeSchema : NotificationSchema, json)
   if (result.success) return result.output
-  const issues = result.issues
-    .slice(0, 3)
-    .map((issue) => `${v.getDotPath(issue) ?? '(body)'}: ${issue.message}`)
-    .join('; ')
+  const issues = describeIssues(result.issues)
   throw new ProtocolError(
     'invalid_payload',
     `the body is not a${isHandshake ? ' handshake' : 'n rh notification'} envelope (${issues})`,

@@ -90,8 +90,10 @@ const problemResponseName = (status: number) => `Problem${status}`
 
 const problemResponses = (): Record<string, unknown> => {
   const byStatus = new Map<number, string[]>()
-  for (const [code, { status }] of Object.entries(p.problemCodes)) {
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code])
+  for (const [code, entry] of Object.entries(p.problemCodes)) {
+    // The receiver's codes answer webhooks, not API requests.
+    if ('by' in entry) continue
+    byStatus.set(entry.status, [...(byStatus.get(entry.status) ?? []), code])
   }
   const out: Record<string, unknown> = {}
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createResthooks, type Resthooks, type ResthooksOptions } from './create-resthooks'
 import type { DeliveryResult } from './delivery/types'
 import { ResthooksError } from './errors'
-import { api, bearerOwner } from './test-kit/api'
-import { agree, type HookReceiver, startHookReceiver } from './test-kit/receiver'
+import { api, bearerOwner } from './testing/api'
+import { agree, type HookReceiver, startHookReceiver } from './testing/receiver'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {

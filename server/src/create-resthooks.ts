@@ -2,12 +2,14 @@ import { generateKeyPair, MAX_REQUEST_BODY_BYTES } from '@rh/protocol'
 import { type Clock, systemClock } from './clock'
 import { createDeliveryEngine } from './delivery/create-delivery-engine'
 import type { RetryPolicy } from './delivery/retry-policy'
-import type { SigningOptions } from './delivery/signing'
+import { createSigners, type SigningOptions } from './delivery/signing'
 import type { Transport } from './delivery/transport'
+import { createTransport } from './delivery/transports/create-transport'
 import type { DeliveryResult, NotifyReceipt } from './delivery/types'
 import { ResthooksError } from './errors'
 import { type Authenticate, createHandler } from './handler/create-handler'
 import type { NewKey } from './handler/subscription-routes'
+import { createTargetChecks } from './handler/target-checks'
 import type { DeliveryQueue } from './queue/delivery-queue'
 import { memoryQueue } from './queue/memory-queue'
 import type { Resolve } from './ssrf/guard-target'
@@ -137,11 +139,23 @@ export function createResthooks<Events extends object = Record<string, unknown>>
   const queue = options.queue ?? memoryQueue()
   const clock = options.clock ?? systemClock
   const signing = options.signing ?? { perSubscription: 'v1' }
+  const allowPrivateTargets = options.allowPrivateTargets ?? false
+  // Deliveries and handshakes share the keys and the transport (and so its connections).
+  const signers = createSigners(signing)
+  const transport =
+    options.transport ??
+    createTransport({
+      allowPrivateTargets,
+      resolve: options.resolve,
+      connections: options.concurrency?.perHost ?? 8,
+    })
   const engine = createDeliveryEngine({
     store,
     queue,
     clock,
-    signing,
+    signers,
+    transport,
+    allowPrivateTargets,
     ...defined({
       retry: options.retry,
       disableAfter: options.disableAfter,
@@ -149,10 +163,16 @@ export function createResthooks<Events extends object = Record<string, unknown>>
       timeout: options.timeout,
       leaseMs: options.leaseMs,
       maxResponseBytes: options.maxResponseBytes,
-      allowPrivateTargets: options.allowPrivateTargets,
-      transport: options.transport,
-      resolve: options.resolve,
     }),
+  })
+  const checks = createTargetChecks({
+    transport,
+    signers,
+    clock,
+    resolve: options.resolve,
+    allowPrivateTargets,
+    timeout: Math.min(options.timeout ?? 10_000, 5000),
+    maxResponseBytes: options.maxResponseBytes ?? 64 * 1024,
   })
   const allowed = options.events ? new Set<string>(options.events) : null
   let closing: Promise<void> | null = null
@@ -167,8 +187,8 @@ export function createResthooks<Events extends object = Record<string, unknown>>
         shown: publicKey,
       }))
     }
-    return engine
-      .newSubscriptionSecret()
+    return signers
+      .newSecret()
       .then((secret) => (secret === null ? null : { secret, shown: secret }))
   }
 
@@ -177,6 +197,7 @@ export function createResthooks<Events extends object = Record<string, unknown>>
     queue,
     clock,
     engine,
+    checks,
     newKey,
     events: allowed,
     handshake: options.handshake ?? true,
@@ -203,6 +224,7 @@ export function createResthooks<Events extends object = Record<string, unknown>>
     close(closeOptions) {
       closing ??= (async () => {
         await engine.close(closeOptions)
+        if (!options.transport) await transport.close?.()
         await queue.close?.()
         await store.close?.()
       })()

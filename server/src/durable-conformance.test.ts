@@ -10,9 +10,7 @@ import {
   startConformanceHarness,
 } from '../../test/conformance-harness'
 import { testSchema } from '../../test/postgres'
-import { migrate } from './postgres/migrate'
-import { postgresQueue } from './postgres/postgres-queue'
-import { postgresStore } from './postgres/postgres-store'
+import { postgres } from './postgres/postgres'
 import { sqlite } from './sqlite/sqlite'
 
 // The conformance suite, every level, against rh on each durable store: a temporary SQLite file,
@@ -30,9 +28,10 @@ const storages: Record<string, (role: string) => Promise<Storage>> = {
   async postgres() {
     const db = await testSchema()
     schemas.push(db)
-    await migrate(db.sql)
     // Its own wake-up channel too, so the two instances do not wake each other for nothing.
-    return { store: postgresStore(db.sql), queue: postgresQueue(db.sql, { channel: db.schema }) }
+    const storage = postgres(db.sql, { channel: db.schema })
+    await storage.migrate()
+    return { store: storage.store, queue: storage.queue }
   },
 }
 

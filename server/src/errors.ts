@@ -1,10 +1,10 @@
-import { type Problem, type ProblemCode, problemCodes, problemType } from '@rh/protocol'
-
-/** One invalid field: where (`target_url`, `events.0`) and what is wrong. */
-export interface FieldIssue {
-  path: string
-  message: string
-}
+import {
+  type FieldIssue,
+  type Problem,
+  type ProblemCode,
+  problemCodes,
+  problemType,
+} from '@rh/protocol'
 
 /**
  * The one error class of @rh/server. Its `code` is a problem code of @rh/protocol, which fixes

@@ -2,6 +2,7 @@
  * @module @rh/server — a REST Hooks server: the subscription API as a fetch handler
  * (`createResthooks`), signed deliveries with retries, and the default in-memory store and queue.
  */
+export type { FieldIssue } from '@rh/protocol'
 export { type Clock, systemClock } from './clock'
 export {
   createResthooks,
@@ -9,29 +10,11 @@ export {
   type Resthooks,
   type ResthooksOptions,
 } from './create-resthooks'
-export {
-  type CreateTransportOptions,
-  createTransport,
-  type FetchTransportOptions,
-  fetchTransport,
-  type NodeHttpTransportOptions,
-  nodeHttpTransport,
-  type UndiciTransportOptions,
-  undiciTransport,
-} from './delivery/index'
 export type { RetryPolicy } from './delivery/retry-policy'
 export type { SigningOptions } from './delivery/signing'
-export type {
-  AbortHook,
-  AbortListener,
-  Transport,
-  TransportRequest,
-  TransportResponse,
-} from './delivery/transport'
 export type { DeliveryResult, NotifyReceipt } from './delivery/types'
-export { type FieldIssue, ResthooksError } from './errors'
+export { ResthooksError } from './errors'
 export type { Authenticate } from './handler/create-handler'
-export { newId } from './ids'
 export type { AttemptRecord, DeliveryJob, DeliveryQueue } from './queue/delivery-queue'
 export { type MemoryQueueOptions, memoryQueue } from './queue/memory-queue'
 export type { Resolve } from './ssrf/guard-target'

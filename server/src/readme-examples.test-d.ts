@@ -5,10 +5,10 @@
 import { createServer } from 'node:http'
 import { type Authenticate, createResthooks, memoryStore } from '@rh/server'
 import { toNodeHandler } from '@rh/server/node'
-import { migrate, postgresQueue, postgresStore } from '@rh/server/postgres'
+import { postgres } from '@rh/server/postgres'
 import { sqlite } from '@rh/server/sqlite'
 import { manualClock, subscriptionStoreSuite } from '@rh/server/testing'
-import postgres from 'postgres'
+import postgresJs from 'postgres'
 
 declare const Bun: {
   serve(options: { port?: number; fetch: (request: Request) => Promise<Response> }): unknown
@@ -65,13 +65,9 @@ export function sqliteStorage() {
 }
 
 export async function postgresStorage() {
-  const sql = postgres(process.env.DATABASE_URL!)
-  await migrate(sql) // versioned, idempotent, under an advisory lock
-  const shared = createResthooks({
-    store: postgresStore(sql),
-    queue: postgresQueue(sql),
-    authenticate,
-  })
+  const db = postgres(postgresJs(process.env.DATABASE_URL!))
+  await db.migrate() // versioned, idempotent, under an advisory lock
+  const shared = createResthooks({ store: db.store, queue: db.queue, authenticate })
   return shared
 }
 

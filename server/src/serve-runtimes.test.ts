@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createResthooks, type Resthooks } from './create-resthooks'
-import { bearerOwner } from './test-kit/api'
-import { type HookReceiver, startHookReceiver } from './test-kit/receiver'
+import { bearerOwner } from './testing/api'
+import { type HookReceiver, startHookReceiver } from './testing/receiver'
 
 // The same API served the ways people serve it: Bun.serve and Deno.serve (each only on its
 // runtime, since this file runs on Node, Bun and Deno alike), and Hono on every runtime.

@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { createServer, type RequestListener, type Server } from 'node:http'
+import { createServer, request as httpRequest, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { generateSecret } from '@rh/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -94,6 +94,67 @@ describe('toNodeHandler', () => {
     })
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ code: 'signature_mismatch' })
+  })
+
+  it('refuses a chunked delivery past maxBodyBytes with 413, without reading it all', async () => {
+    const receiver = createReceiver({ secret, on: {}, maxBodyBytes: 64 * 1024 })
+    const url = await serve(toNodeHandler(receiver))
+    let written = 0
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      })
+      request.on('response', (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+      })
+      request.on('error', reject)
+      const chunk = Buffer.alloc(16 * 1024, 120)
+      const write = () => {
+        // 64 MB at most: far more than the receiver may read.
+        while (written < 64 * 1024 * 1024) {
+          written += chunk.length
+          if (!request.write(chunk)) return void request.once('drain', write)
+        }
+        request.end()
+      }
+      write()
+    })
+    expect(status).toBe(413)
+    expect(written).toBeLessThan(64 * 1024 * 1024)
+  })
+
+  it('sees the URL Express kept in originalUrl, and passes a failure to next', async () => {
+    const seen: string[] = []
+    const errors: unknown[] = []
+    const handler = toNodeHandler(async (request) => {
+      seen.push(request.url)
+      throw new Error('boom')
+    })
+    const url = await serve((req, res) => {
+      // What app.use('/hooks', handler) does to the request before calling it.
+      Object.assign(req, { originalUrl: req.url, url: req.url?.slice('/hooks'.length) })
+      void handler(req, res, (error) => {
+        errors.push(error)
+        res.writeHead(502).end()
+      })
+    })
+    const response = await fetch(`${url}?x=1`)
+    expect(response.status).toBe(502)
+    expect(seen).toEqual([`${url}?x=1`])
+    expect(errors).toEqual([new Error('boom')])
+  })
+
+  it('answers a failure without next with an empty 500, telling nothing of the error', async () => {
+    const url = await serve(
+      toNodeHandler(async () => {
+        throw new Error('secret detail')
+      }),
+    )
+    const response = await fetch(url, { method: 'POST', body: '{}' })
+    expect(response.status).toBe(500)
+    expect(await response.text()).toBe('')
   })
 
   it('uses a body a raw body parser already read, as a Buffer or a string', async () => {

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
+import { protocolErrorCodes } from '../signing/protocol-error'
 import { ProblemCodeSchema, ProblemSchema, problemCodes, problemType } from './problem'
 
 describe('problemCodes', () => {
@@ -14,6 +15,12 @@ describe('problemCodes', () => {
   it('answers bad input with a 4xx: only internal is a 500', () => {
     const fiveHundreds = Object.entries(problemCodes).filter(([, { status }]) => status === 500)
     expect(fiveHundreds.map(([code]) => code)).toEqual(['internal'])
+  })
+
+  it('holds every ProtocolError code, which a receiver answers with: 400 or 401', () => {
+    for (const code of Object.keys(protocolErrorCodes)) {
+      expect([400, 401], code).toContain(problemCodes[code as keyof typeof problemCodes]?.status)
+    }
   })
 
   it('spells codes in snake_case', () => {

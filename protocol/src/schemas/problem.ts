@@ -1,8 +1,9 @@
 import * as v from 'valibot'
 
 /**
- * Every problem code rh's API answers with, its HTTP status and title: the one table the server
- * renders from and the client reads.
+ * Every problem code rh answers with, its HTTP status and title: the one table the server renders
+ * from, the client reads, and the client's receiver answers webhooks from. A receiver's refusals
+ * of a webhook carry the code of the `ProtocolError` that failed (`signature_mismatch`...).
  *
  * @example
  * problemCodes.not_found.status // 404
@@ -22,7 +23,21 @@ export const problemCodes = {
   rate_limited: { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'Service unavailable' },
   internal: { status: 500, title: 'Internal error' },
-} as const satisfies Record<string, { status: number; title: string }>
+  // Answered by a receiver (`createReceiver` of @rh/client) to a webhook it refuses, never by
+  // the subscription API: `by: 'receiver'` keeps them out of the API's documents.
+  missing_header: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  invalid_header: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  invalid_signature_format: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  invalid_timestamp: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  timestamp_too_old: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  timestamp_too_new: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  signature_mismatch: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  invalid_key: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  invalid_body: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  invalid_payload: { status: 400, title: 'Invalid webhook payload', by: 'receiver' },
+  handshake_refused: { status: 403, title: 'Handshake refused', by: 'receiver' },
+  in_flight: { status: 409, title: 'Delivery in flight', by: 'receiver' },
+} as const satisfies Record<string, { status: number; title: string; by?: 'receiver' }>
 
 /** A stable machine-readable problem code: a key of {@link problemCodes}. */
 export type ProblemCode = keyof typeof problemCodes

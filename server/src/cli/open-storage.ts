@@ -1,14 +1,5 @@
-import type { DeliveryQueue } from '../queue/delivery-queue'
-import type { SubscriptionStore } from '../store/subscription-store'
+import type { Storage } from '../storage'
 import type { ServeConfig } from './serve-config'
-
-/** The store and queue `rh serve` runs on, and how to release them. */
-export interface Storage {
-  store: SubscriptionStore
-  queue: DeliveryQueue
-  /** Releases the database after the engine closed (idempotent). */
-  close(): Promise<void>
-}
 
 /**
  * Opens the configured storage: the SQLite file (migrated on open), or PostgreSQL (migrated now,
@@ -21,31 +12,19 @@ export async function openStorage(storage: ServeConfig['storage']): Promise<Stor
   if (storage.kind === 'sqlite') {
     const { sqlite } = await import('../sqlite/index')
     const db = sqlite({ path: storage.path })
-    await db.driver
+    await db.migrate()
     return db
   }
-  const [{ default: postgres }, { migrate, postgresQueue, postgresStore }] = await Promise.all([
+  const [{ default: driver }, { postgres }] = await Promise.all([
     import('postgres'),
     import('../postgres/index'),
   ])
-  const sql = postgres(storage.url, { onnotice: () => {} })
+  const db = postgres(driver(storage.url, { onnotice: () => {} }))
   try {
-    await migrate(sql)
+    await db.migrate()
   } catch (error) {
-    await sql.end({ timeout: 1 })
+    await db.close()
     throw error
   }
-  const queue = postgresQueue(sql)
-  let closing: Promise<void> | null = null
-  return {
-    store: postgresStore(sql),
-    queue,
-    close() {
-      closing ??= (async () => {
-        await queue.close?.()
-        await sql.end({ timeout: 5 })
-      })()
-      return closing
-    },
-  }
+  return db
 }

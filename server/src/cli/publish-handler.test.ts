@@ -54,6 +54,31 @@ describe('publishHandler', () => {
     expect(published).toHaveLength(count)
   })
 
+  it('refuses a chunked body over 64 KiB with 413 problem+json, without reading it all', async () => {
+    let pulled = 0
+    const chunk = new TextEncoder().encode(`"${'x'.repeat(16 * 1024 - 2)}"`)
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // 1 MiB in all: a reader without a limit reads every byte of it.
+        if (pulled >= 1024 * 1024) return controller.close()
+        pulled += chunk.byteLength
+        controller.enqueue(chunk)
+      },
+    })
+    const response = await publish(
+      new Request('http://127.0.0.1/events', {
+        method: 'POST',
+        body,
+        duplex: 'half',
+        headers: { authorization: 'Bearer good', 'content-type': 'application/json' },
+      } as RequestInit),
+    )
+    expect(response.status).toBe(413)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect(await response.json()).toMatchObject({ code: 'payload_too_large', status: 413 })
+    expect(pulled).toBeLessThanOrEqual(128 * 1024)
+  })
+
   it('names the invalid field', async () => {
     const response = await post(JSON.stringify({ data: 1 }))
     expect((await response.json()).errors).toEqual([{ path: 'event', message: expect.any(String) }])

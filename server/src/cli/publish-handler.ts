@@ -1,7 +1,8 @@
-import { EventNameSchema, MAX_REQUEST_BODY_BYTES } from '@rh/protocol'
+import { EventNameSchema, MAX_REQUEST_BODY_BYTES, toFieldIssues } from '@rh/protocol'
 import * as v from 'valibot'
 import { ResthooksError } from '../errors'
 import { problemResponse } from '../handler/problem-response'
+import { readJson } from '../handler/read-json'
 
 /** The body of `POST /events`. `owner` may be left out: it is the API key's owner. */
 export const PublishBodySchema = v.strictObject({
@@ -33,14 +34,11 @@ export function publishHandler(options: PublishHandlerOptions) {
       const owner = options.authenticate(request.headers.get('authorization'))
       if (owner === null)
         throw new ResthooksError('unauthorized', 'send Authorization: Bearer <api key>')
-      const body = await readJson(request)
+      const body = await readEvent(request)
       const parsed = v.safeParse(PublishBodySchema, body)
       if (!parsed.success) {
         throw new ResthooksError('invalid_request', 'the event is not valid', {
-          errors: parsed.issues.map((issue) => ({
-            path: v.getDotPath(issue) ?? '',
-            message: issue.message,
-          })),
+          errors: toFieldIssues(parsed.issues),
         })
       }
       if (parsed.output.owner !== undefined && parsed.output.owner !== owner) {
@@ -55,23 +53,10 @@ export function publishHandler(options: PublishHandlerOptions) {
   }
 }
 
+/** `application/json`, or any `+json` type (an event may come as `application/cloudevents+json`). */
+const EVENT_MEDIA_TYPE = /^application\/(.+\+)?json\s*(;|$)/i
+
 /** Reads a JSON body of at most {@link MAX_REQUEST_BODY_BYTES}, or throws the matching problem. */
-async function readJson(request: Request): Promise<unknown> {
-  const type = request.headers.get('content-type') ?? ''
-  if (!/^application\/(.+\+)?json\s*(;|$)/i.test(type)) {
-    throw new ResthooksError('unsupported_media_type', 'send the event as application/json')
-  }
-  const declared = Number(request.headers.get('content-length') ?? 0)
-  const text = declared > MAX_REQUEST_BODY_BYTES ? null : await request.text()
-  if (text === null || new TextEncoder().encode(text).byteLength > MAX_REQUEST_BODY_BYTES) {
-    throw new ResthooksError(
-      'payload_too_large',
-      `an event is at most ${MAX_REQUEST_BODY_BYTES} bytes`,
-    )
-  }
-  try {
-    return JSON.parse(text)
-  } catch (cause) {
-    throw new ResthooksError('malformed_json', 'the body is not valid JSON', { cause })
-  }
+function readEvent(request: Request): Promise<unknown> {
+  return readJson(request, MAX_REQUEST_BODY_BYTES, EVENT_MEDIA_TYPE)
 }

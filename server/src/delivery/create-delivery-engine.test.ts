@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it, vi } from 'vitest'
-import { startReceiver } from '../test-kit/receiver'
-import { deliveryTestKit } from './test-kit/engine-setup'
+import { deliveryTestKit } from '../testing/engine-setup'
+import { startReceiver } from '../testing/receiver'
 import type { Transport } from './transport'
 import type { DeliveryResult } from './types'
 
@@ -363,12 +363,12 @@ describe('createDeliveryEngine', () => {
     expect(await next()).toMatchObject({ event: 'slow', outcome: 'delivered' })
   })
 
-  it("puts a saturated host's overflow back for 10 ms, doubling while it stays saturated", async () => {
+  it("puts a hanging host's overflow back for 10 ms, doubling while it stays saturated", async () => {
     const held: Array<() => void> = []
     const slow = await receiver((_, response) => {
       held.push(() => response.writeHead(204).end())
     })
-    // One in flight and one waiting for the host: the others go back to the queue.
+    // Never seen to answer: one in flight and one waiting, the others go back to the queue.
     const { clock, store, queue, engine, next } = setup({ concurrency: { global: 4, perHost: 1 } })
     await store.subscribe('alice', 'post.created', slow.url)
     for (let i = 0; i < 4; i++) await engine.notify('alice', 'post.created', { i })
@@ -389,8 +389,47 @@ describe('createDeliveryEngine', () => {
     expect(await next()).toMatchObject({ outcome: 'delivered' })
     await clock.advance(40)
     await slow.request(3)
+    // The third attempt hangs for 2 s: the host's line holds perHost again.
+    await clock.advance(2_000)
     for (let i = 0; i < 4; i++) await engine.notify('alice', 'post.created', { i })
     await vi.waitFor(async () => expect(await queue.nextDueAt()).toBe(clock.now() + 10))
+  })
+
+  it("keeps a fast host's overflow waiting in memory, leased, with no queue write", async () => {
+    const target = await receiver()
+    const { store, queue, engine, next } = setup({ concurrency: { global: 4, perHost: 1 } })
+    await store.subscribe('alice', 'post.created', target.url)
+    await engine.notify('alice', 'post.created', { first: true })
+    expect(await next()).toMatchObject({ outcome: 'delivered' }) // its pace is known now
+    const reschedule = vi.spyOn(queue, 'reschedule')
+    for (let i = 0; i < 8; i++) await engine.notify('alice', 'post.created', { i })
+    for (let i = 0; i < 8; i++) expect(await next()).toMatchObject({ outcome: 'delivered' })
+    expect(reschedule).not.toHaveBeenCalled()
+    expect(target.requests).toHaveLength(9)
+  })
+
+  it('gives back the line of a host that starts hanging, so other hosts are claimed', async () => {
+    const held: Array<() => void> = []
+    let hang = false
+    const flaky = await receiver((_, response) => {
+      if (hang) held.push(() => response.writeHead(204).end())
+      else response.writeHead(204).end()
+    })
+    const healthy = await receiver()
+    const { clock, store, engine, next } = setup({ concurrency: { global: 2, perHost: 1 } })
+    await store.subscribe('alice', 'flaky', flaky.url)
+    await store.subscribe('alice', 'healthy', healthy.url)
+    await engine.notify('alice', 'flaky', {})
+    expect(await next()).toMatchObject({ event: 'flaky', outcome: 'delivered' })
+    hang = true
+    // Four held: one hangs in flight, three wait in its line, which was fast so far.
+    for (let i = 0; i < 4; i++) await engine.notify('alice', 'flaky', { i })
+    await flaky.request(2)
+    await engine.notify('alice', 'healthy', {})
+    // Once its attempt has hung long enough, its line goes back and makes room.
+    await clock.advance(1_000)
+    expect(await next()).toMatchObject({ event: 'healthy', outcome: 'delivered' })
+    for (const release of held.splice(0)) release()
   })
 
   it('runs no more attempts at once than the global limit', async () => {
@@ -473,9 +512,9 @@ describe('createDeliveryEngine SSRF guard', () => {
     const port = new URL(target.url).port
     let lookups = 0
     const resolve = async () => (++lookups === 1 ? ['93.184.216.34'] : ['127.0.0.1'])
-    const { store, engine, next } = setup({ allowPrivateTargets: false, resolve })
+    const { store, engine, checks, next } = setup({ allowPrivateTargets: false, resolve })
     const url = `http://rebind.test:${port}/`
-    await engine.guardTarget(url)
+    await checks.guard(url)
     await store.subscribe('alice', 'post.created', url)
     await engine.notify('alice', 'post.created', {})
     const result = await next()
@@ -486,8 +525,8 @@ describe('createDeliveryEngine SSRF guard', () => {
 
   it('refuses a private IP target at delivery time, whatever was stored', async () => {
     const target = await receiver()
-    const { store, engine, next } = setup({ allowPrivateTargets: false })
-    await expect(engine.guardTarget(target.url)).rejects.toThrow(/loopback/)
+    const { store, engine, checks, next } = setup({ allowPrivateTargets: false })
+    await expect(checks.guard(target.url)).rejects.toThrow(/loopback/)
     await store.subscribe('alice', 'post.created', target.url)
     await engine.notify('alice', 'post.created', {})
     expect((await next()).error).toMatch(/target refused: 127\.0\.0\.1 is loopback/)

@@ -2,8 +2,8 @@ import { generateSecret } from '@rh/protocol'
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { ResthooksError } from '../errors'
-import { startReceiver } from '../test-kit/receiver'
-import { deliveryTestKit } from './test-kit/engine-setup'
+import { deliveryTestKit } from '../testing/engine-setup'
+import { startReceiver } from '../testing/receiver'
 
 const { secret, receiver, setup } = deliveryTestKit()
 
@@ -26,8 +26,8 @@ async function failure(promise: Promise<unknown>): Promise<ResthooksError> {
 describe('handshake', () => {
   it('succeeds when the target echoes the challenge of a signed rh.handshake', async () => {
     const target = await echo()
-    const { engine } = setup()
-    await engine.handshake({ target_url: target.url, events: ['post.created'], secret: null })
+    const { checks } = setup()
+    await checks.handshake({ target_url: target.url, events: ['post.created'], secret: null })
     const [request] = target.requests
     const body = JSON.parse(request?.body ?? '')
     expect(body).toMatchObject({ type: 'rh.handshake', data: { events: ['post.created'] } })
@@ -39,17 +39,17 @@ describe('handshake', () => {
   it('signs with the subscription secret when it has one', async () => {
     const own = generateSecret()
     const target = await echo()
-    const { engine } = setup()
-    await engine.handshake({ target_url: target.url, events: ['a'], secret: own })
+    const { checks } = setup()
+    await checks.handshake({ target_url: target.url, events: ['a'], secret: own })
     const [request] = target.requests
     expect(new Webhook(own).verify(request?.body ?? '', request?.headers ?? {})).toBeTruthy()
   })
 
   it('fails when the target answers another challenge', async () => {
     const target = await echo(() => ({ challenge: 'nope' }))
-    const { engine } = setup()
+    const { checks } = setup()
     const error = await failure(
-      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+      checks.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )
     expect(error.code).toBe('handshake_failed')
     expect(error.message).toMatch(/did not echo/)
@@ -59,9 +59,9 @@ describe('handshake', () => {
     const target = await receiver((_, response) => {
       response.writeHead(200).end('ok')
     })
-    const { engine } = setup()
+    const { checks } = setup()
     const error = await failure(
-      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+      checks.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )
     expect(error.message).toMatch(/without a JSON body/)
   })
@@ -70,18 +70,18 @@ describe('handshake', () => {
     const target = await receiver((_, response) => {
       response.writeHead(302, { location: 'http://127.0.0.1:1/' }).end()
     })
-    const { engine } = setup()
+    const { checks } = setup()
     const error = await failure(
-      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+      checks.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )
     expect(error.message).toMatch(/status 302/)
   })
 
   it('fails when the target does not answer within the deadline', async () => {
     const target = await receiver(() => {})
-    const { engine, clock } = setup({ timeout: 2000 })
+    const { checks, clock } = setup({ timeout: 2000 })
     const pending = failure(
-      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+      checks.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )
     await target.request(1)
     await clock.advance(2000)
@@ -91,18 +91,18 @@ describe('handshake', () => {
   it('fails when nothing listens', async () => {
     const gone = await startReceiver()
     await gone.close()
-    const { engine } = setup()
+    const { checks } = setup()
     const error = await failure(
-      engine.handshake({ target_url: gone.url, events: ['a'], secret: null }),
+      checks.handshake({ target_url: gone.url, events: ['a'], secret: null }),
     )
     expect(error.message).toMatch(/connection refused/)
   })
 
   it('refuses a private target before connecting to it', async () => {
     const target = await echo()
-    const { engine } = setup({ allowPrivateTargets: false })
+    const { checks } = setup({ allowPrivateTargets: false })
     const error = await failure(
-      engine.handshake({ target_url: target.url, events: ['a'], secret: null }),
+      checks.handshake({ target_url: target.url, events: ['a'], secret: null }),
     )
     expect(error.code).toBe('target_refused')
     expect(target.requests).toHaveLength(0)

@@ -1,3 +1,5 @@
+import { TARGET_REFUSED } from '../ssrf/refused'
+
 /** Error codes of Node, undici, Bun and Deno, and what rh records for them. */
 const knownCodes: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -17,9 +19,6 @@ const knownCodes: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
 }
-
-/** Code of the error raised when a transport refuses the address it was about to connect to. */
-export const TARGET_REFUSED = 'ERR_RH_TARGET_REFUSED'
 
 /**
  * A short, stable description of why an attempt got no response: `timeout` once the deadline

@@ -1,7 +1,7 @@
 import { verify } from '@rh/protocol'
 import { describe, expect, it } from 'vitest'
 import { runtimeName, serveFetch } from '../../../test/serve-fetch'
-import { deliveryTestKit } from './test-kit/engine-setup'
+import { deliveryTestKit } from '../testing/engine-setup'
 
 // The delivery engine against receivers served by the runtime's own HTTP server: `Bun.serve` on
 // Bun, `Deno.serve` on Deno, node:http on Node (serveFetch picks it). The engine's transport is the

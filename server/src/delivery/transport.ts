@@ -1,3 +1,5 @@
+import type { JudgedTarget } from '../ssrf/judge-target'
+
 /** One POST a transport makes. */
 export interface TransportRequest {
   url: string
@@ -17,6 +19,12 @@ export interface TransportRequest {
    * are a measurable share of a delivery's CPU). A transport may ignore it and use `signal`.
    */
   abortHook?: AbortHook
+  /**
+   * `url` as the engine judged it (parsed, host, IP literal, refusal), so the transport neither
+   * parses nor checks it again; without it, the transport judges `url` itself. Either way the
+   * transport still checks, at connect time, the address a hostname resolves to.
+   */
+  target?: JudgedTarget
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { Clock } from '../clock'
 import type { DeliveryQueue } from '../queue/delivery-queue'
-import type { Resolve } from '../ssrf/guard-target'
 import type { SubscriptionStore } from '../store/subscription-store'
 import type { RetryPolicy } from './retry-policy'
-import type { SigningOptions } from './signing'
+import type { Signers } from './signing'
 import type { Transport } from './transport'
 
 /**
@@ -14,14 +13,21 @@ import type { Transport } from './transport'
  *   store: memoryStore(),
  *   queue: memoryQueue(),
  *   clock: systemClock,
- *   signing: { secret: process.env.WEBHOOK_SECRET! },
+ *   signers: createSigners({ secret: process.env.WEBHOOK_SECRET! }),
+ *   transport: createTransport({ connections: 8 }),
  * }
  */
 export interface DeliveryEngineOptions {
   store: SubscriptionStore
   queue: DeliveryQueue
   clock: Clock
-  signing: SigningOptions
+  /** The keys deliveries are signed with (shared with the handshake). */
+  signers: Signers
+  /**
+   * How attempts are sent; it gets each target judged (`TransportRequest.target`). Its owner
+   * closes it: the engine does not.
+   */
+  transport: Transport
   /** Default `{ retries: 3, initialDelay: 5000, factor: 3, maxDelay: 3_600_000, jitter: 0.1 }`. */
   retry?: Partial<RetryPolicy>
   /** Consecutive failed deliveries (final give-ups) before the subscription is disabled. Default 10. */
@@ -37,15 +43,8 @@ export interface DeliveryEngineOptions {
   timeout?: number
   /** Stop reading a response body after this many bytes. Default 64 KiB. */
   maxResponseBytes?: number
-  /** Turns the SSRF address checks off (local development, tests). Default false. */
+  /** Turns the SSRF checks of IP-literal targets off (local development, tests). Default false. */
   allowPrivateTargets?: boolean
-  /**
-   * Default: undici on Node; on Bun and Deno, native fetch for IP-literal targets and node:http
-   * with a connect-time address check for hostnames; fetch elsewhere (see `createTransport`).
-   */
-  transport?: Transport
-  /** DNS for the SSRF checks; default the system resolver. */
-  resolve?: Resolve
 }
 
 /** What `notify` accepted. */
@@ -98,12 +97,6 @@ export interface DeliveryEngine {
    * the engine closes.
    */
   results(): AsyncIterable<DeliveryResult> & { readonly dropped: number }
-  /** Refuses a target before any connection; throws `ResthooksError('target_refused')`. */
-  guardTarget(url: string): Promise<void>
-  /** Intent verification; throws `ResthooksError('handshake_failed')` (or `target_refused`). */
-  handshake(target: { target_url: string; events: string[]; secret: string | null }): Promise<void>
-  /** A per-subscription secret when signing is per subscription, else `null`. */
-  newSubscriptionSecret(): Promise<string | null>
   /** Drops the pending deliveries of a deleted subscription. */
   cancel(subscriptionId: string): Promise<void>
   /** Starts the claim loop. Idempotent. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createResthooks, type Resthooks } from '../create-resthooks'
 import type { Transport } from '../delivery/transport'
 import type { StoredSubscription } from '../store/subscription-store'
-import { bearerOwner } from '../test-kit/api'
+import { bearerOwner } from '../testing/api'
 
 // Random requests at the handler. Nothing here may reach a network: DNS answers a private
 // address (refused by the guard), and the transport refuses every request.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { lightParts, TAKES_LIGHT_RESPONSE } from '../../../internal/fast-path'
 import { createResthooks } from '../create-resthooks'
-import { bearerOwner } from '../test-kit/api'
-import { lightParts, TAKES_LIGHT_RESPONSE } from './light-response'
+import { bearerOwner } from '../testing/api'
 
 const rh = () => {
   const made = createResthooks({

@@ -1,7 +1,7 @@
 import { SubscriptionIdSchema } from '@rh/protocol'
 import * as v from 'valibot'
+import { realResponse, takesLightResponse } from '../../../internal/fast-path'
 import { ResthooksError } from '../errors'
-import { realResponse, TAKES_LIGHT_RESPONSE } from './light-response'
 import { matchRoute } from './match-route'
 import { problemResponse } from './problem-response'
 import { readJson } from './read-json'
@@ -43,9 +43,7 @@ export function createHandler(context: HandlerContext): (request: Request) => Pr
   return async (request) => {
     try {
       const response = await handle(context, request)
-      return (request as { [TAKES_LIGHT_RESPONSE]?: boolean })[TAKES_LIGHT_RESPONSE] === true
-        ? response
-        : realResponse(response)
+      return takesLightResponse(request) ? response : realResponse(response)
     } catch (error) {
       if (!(error instanceof ResthooksError) || error.status >= 500) {
         context.onError(error, request)

@@ -1,3 +1,4 @@
+import { toFieldIssues } from '@rh/protocol'
 import * as v from 'valibot'
 import { ResthooksError } from '../errors'
 
@@ -22,10 +23,7 @@ export function parseInput<TSchema extends v.GenericSchema>(
       errors: [{ path: nul, message }],
     })
   }
-  const errors = result.issues.map((issue) => ({
-    path: v.getDotPath(issue) ?? '',
-    message: issue.message,
-  }))
+  const errors = toFieldIssues(result.issues)
   const what = code === 'invalid_query' ? 'query' : 'request body'
   throw new ResthooksError(code, `the ${what} is invalid: ${errors[0]?.message ?? ''}`.trim(), {
     errors,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { BODY_BYTES, readJson } from './read-json'
+import { BODY_BYTES } from '../../../internal/fast-path'
+import { readJson } from './read-json'
 
 const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
   new Request('http://rh.test/', {

@@ -8,6 +8,7 @@ import {
   type Subscription,
   UpdateSubscriptionSchema,
 } from '@rh/protocol'
+import { lightJsonResponse } from '../../../internal/fast-path'
 import type { Clock } from '../clock'
 import type { DeliveryEngine } from '../delivery/types'
 import { ResthooksError } from '../errors'
@@ -19,9 +20,9 @@ import type {
   SubscriptionPatch,
   SubscriptionStore,
 } from '../store/subscription-store'
-import { lightJsonResponse } from './light-response'
 import { decodeCursor, encodeCursor } from './page-cursor'
 import { parseInput } from './parse-input'
+import type { TargetChecks } from './target-checks'
 
 /** A key made for a new subscription: what is stored, and what the subscriber is shown once. */
 export interface NewKey {
@@ -35,7 +36,9 @@ export interface RouteContext {
   store: SubscriptionStore
   queue: DeliveryQueue
   clock: Clock
-  engine: Pick<DeliveryEngine, 'guardTarget' | 'handshake' | 'cancel'>
+  engine: Pick<DeliveryEngine, 'cancel'>
+  /** The SSRF guard and the handshake of a new or changed target. */
+  checks: TargetChecks
   /** A per-subscription key, or `null` when the server signs with its own keys. */
   newKey(): NewKey | null | Promise<NewKey | null>
   /** The event allow-list, or `null` for any event. */
@@ -92,12 +95,12 @@ export async function createSubscription(
     : parseInput(CreateSubscriptionSchema, body, 'invalid_request')
   const events = unique(input.events)
   checkEvents(context, input.events, (i) => (legacy ? 'event' : `events.${i}`))
-  await context.engine.guardTarget(input.target_url)
+  await context.checks.guard(input.target_url)
   const key = input.secret === undefined ? context.newKey() : null
   const made = key instanceof Promise ? await key : key
   const secret = input.secret ?? made?.secret ?? null
   if (context.handshake) {
-    await context.engine.handshake({ target_url: input.target_url, events, secret })
+    await context.checks.handshake({ target_url: input.target_url, events, secret })
   }
   const now = context.clock.now()
   const at = isoTime(now)
@@ -166,9 +169,9 @@ export async function updateSubscription(
   if (input.events) checkEvents(context, input.events, (i) => `events.${i}`)
   const targetChanged = input.target_url !== undefined && input.target_url !== current.target_url
   const eventsChanged = events !== undefined && !sameList(events, current.events)
-  if (targetChanged) await context.engine.guardTarget(input.target_url as string)
+  if (targetChanged) await context.checks.guard(input.target_url as string)
   if (context.handshake && (targetChanged || eventsChanged)) {
-    await context.engine.handshake({
+    await context.checks.handshake({
       target_url: input.target_url ?? current.target_url,
       events: events ?? current.events,
       secret: current.secret,

@@ -5,8 +5,8 @@ import { Readable } from 'node:stream'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createResthooks } from '../create-resthooks'
-import { bearerOwner } from '../test-kit/api'
-import { startHookReceiver } from '../test-kit/receiver'
+import { bearerOwner } from '../testing/api'
+import { startHookReceiver } from '../testing/receiver'
 import { type FetchHandler, toNodeHandler } from './to-node-handler'
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -329,6 +329,46 @@ describe('toNodeHandler', () => {
     const response = await fetch(base, { method: 'POST', body: 'x'.repeat(100) })
     expect(response.status).toBe(204)
     expect(calls).toBe(1)
+  })
+
+  it('sees the URL Express kept in originalUrl, and passes a failure to next', async () => {
+    const seen: string[] = []
+    const errors: unknown[] = []
+    const handler = toNodeHandler({
+      fetch(request) {
+        seen.push(request.url)
+        throw new Error('boom')
+      },
+    })
+    const server: Server = createServer((req, res) => {
+      // What app.use('/hooks', handler) does to the request before calling it.
+      Object.assign(req, { originalUrl: req.url, url: req.url?.slice('/hooks'.length) })
+      void handler(req, res, (error) => {
+        errors.push(error)
+        res.writeHead(502).end()
+      })
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const response = await fetch(`${base}/hooks/subscriptions?x=1`, {
+      headers: { connection: 'close' },
+    })
+    expect(response.status).toBe(502)
+    expect(seen).toEqual([`${base}/hooks/subscriptions?x=1`])
+    expect(errors).toEqual([new Error('boom')])
+  })
+
+  it('answers a failure without next with an empty 500, telling nothing of the error', async () => {
+    const base = await serve({
+      fetch() {
+        throw new Error('secret detail')
+      },
+    })
+    const response = await fetch(base, { method: 'POST', body: '{}' })
+    expect(response.status).toBe(500)
+    expect(await response.text()).toBe('')
   })
 
   it('writes a response only as fast as the socket takes it', async () => {

@@ -8,10 +8,6 @@ import { type Migration, postgresMigrations } from './migrations'
  * Returns the versions it applied.
  *
  * @example
- * import postgres from 'postgres'
- * import { migrate } from '@rh/server/postgres'
- *
- * const sql = postgres(process.env.DATABASE_URL)
  * await migrate(sql) // at deploy time or on start
  */
 export async function migrate(

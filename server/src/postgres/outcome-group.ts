@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres'
 import { isoTime } from '../iso-time'
+import { commitOrEachAlone, createGroupCommit, type Waiter } from '../queue/group-commit'
 import type { DeliveryOutcome } from '../store/subscription-store'
-import { commitOrEachAlone, createGroupCommit, type Waiter } from './group-commit'
 import { textArray } from './text-array'
 
 interface Pending extends Waiter<boolean> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { crashSecret, expectNothingLost, startCrashChild } from '../../../test/crash'
 import { postgresUrl, testSchema } from '../../../test/postgres'
-import { startVerifyingReceiver as startReceiver } from '../test-kit/receiver'
+import { startVerifyingReceiver as startReceiver } from '../testing/receiver'
 import { migrate } from './migrate'
 
 let db: Awaited<ReturnType<typeof testSchema>>

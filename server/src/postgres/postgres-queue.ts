@@ -1,13 +1,9 @@
 import type { Row, Sql } from 'postgres'
+import type { Page } from '../page'
 import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
-import type { Page } from '../store/subscription-store'
-import { createWriteGroup } from './write-group'
-
-/** Options of {@link postgresQueue}. */
-export interface PostgresQueueOptions {
-  /** The LISTEN/NOTIFY channel that wakes workers in other processes (default `rh_wake`). */
-  channel?: string
-}
+import { createQueueWriter } from '../queue/queue-write'
+import type { PostgresOptions } from './postgres'
+import { applyQueueWrites } from './queue-writes'
 
 function toJob(row: Row): DeliveryJob {
   return {
@@ -52,17 +48,13 @@ function toAttempt(row: Row): AttemptRecord {
  * wake on new work instead of polling.
  *
  * @example
- * import postgres from 'postgres'
- * import { migrate, postgresQueue, postgresStore } from '@rh/server/postgres'
- *
- * const sql = postgres(process.env.DATABASE_URL)
  * await migrate(sql)
- * const rh = createResthooks({ store: postgresStore(sql), queue: postgresQueue(sql), authenticate })
+ * const queue = postgresQueue(sql, { channel: 'rh_wake' })
  */
-export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): DeliveryQueue {
+export function postgresQueue(sql: Sql, options: PostgresOptions = {}): DeliveryQueue {
   const channel = options.channel ?? 'rh_wake'
   const stops = new Set<() => Promise<void>>()
-  const writes = createWriteGroup(sql, channel)
+  const writes = createQueueWriter((group) => applyQueueWrites(sql, channel, group))
   return {
     async enqueue(jobs) {
       if (jobs.length > 0) await writes.write({ kind: 'enqueue', jobs })
@@ -109,7 +101,7 @@ export function postgresQueue(sql: Sql, options: PostgresQueueOptions = {}): Del
     },
 
     recordAttempt(attempt) {
-      return writes.write({ kind: 'attempt', attempt })
+      return writes.write({ kind: 'attempt', record: attempt })
     },
 
     async listAttempts(owner, subscriptionId, query): Promise<Page<AttemptRecord>> {

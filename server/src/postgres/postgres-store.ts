@@ -1,11 +1,7 @@
 import type { Row, Sql } from 'postgres'
 import { coalesceCalls } from '../coalesce-calls'
-import type {
-  ListQuery,
-  Page,
-  StoredSubscription,
-  SubscriptionStore,
-} from '../store/subscription-store'
+import type { Page } from '../page'
+import type { ListQuery, StoredSubscription, SubscriptionStore } from '../store/subscription-store'
 import { createOutcomeGroup } from './outcome-group'
 import { parseTextArray, textArray } from './text-array'
 
@@ -34,10 +30,6 @@ function toSubscription(row: Row): StoredSubscription {
  * newest first; the cursor is the last id.
  *
  * @example
- * import postgres from 'postgres'
- * import { migrate, postgresStore } from '@rh/server/postgres'
- *
- * const sql = postgres(process.env.DATABASE_URL)
  * await migrate(sql)
  * const store = postgresStore(sql)
  */

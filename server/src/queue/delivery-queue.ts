@@ -1,5 +1,5 @@
 import type { Attempt } from '@rh/protocol'
-import type { Page } from '../store/subscription-store'
+import type { Page } from '../page'
 
 /**
  * One pending delivery of one notification to one subscription. It is data, not a loop in
@@ -30,11 +30,11 @@ export interface AttemptRecord extends Attempt {
 }
 
 /**
- * Durable delivery state. `enqueue` must be durable when it resolves (an outbox): `notify`
- * resolves only after it. Workers `claim` due jobs with a lease; a job whose lease runs out
- * (its worker died) becomes claimable again, so nothing accepted is ever lost.
+ * The jobs half of durable delivery state. `enqueue` must be durable when it resolves (an outbox):
+ * `notify` resolves only after it. Workers `claim` due jobs with a lease; a job whose lease runs
+ * out (its worker died) becomes claimable again, so nothing accepted is ever lost.
  */
-export interface DeliveryQueue {
+export interface JobQueue {
   enqueue(jobs: DeliveryJob[]): Promise<void>
   /** Up to `limit` jobs due at `now`, leased until `now + leaseMs`. */
   claim(now: number, limit: number, leaseMs: number): Promise<DeliveryJob[]>
@@ -48,6 +48,13 @@ export interface DeliveryQueue {
   size(): Promise<number>
   /** Drops every pending job of a subscription (it was deleted or answered 410). */
   cancelSubscription(subscriptionId: string): Promise<void>
+  /** Calls `wake` when another process enqueued work (LISTEN/NOTIFY); returns an unsubscribe. */
+  onWake?(wake: () => void): () => void
+  close?(): Promise<void>
+}
+
+/** The history half of durable delivery state: every attempt made, readable per subscription. */
+export interface AttemptLog {
   recordAttempt(attempt: AttemptRecord): Promise<void>
   /** Attempts of one subscription, newest first. */
   listAttempts(
@@ -55,7 +62,11 @@ export interface DeliveryQueue {
     subscriptionId: string,
     query: { cursor?: string | undefined; limit: number },
   ): Promise<Page<AttemptRecord>>
-  /** Calls `wake` when another process enqueued work (LISTEN/NOTIFY); returns an unsubscribe. */
-  onWake?(wake: () => void): () => void
-  close?(): Promise<void>
 }
+
+/**
+ * Durable delivery state: a {@link JobQueue} and an {@link AttemptLog} in one object, so that a
+ * backend writes a job's reschedule and its attempt in the same commit. The delivery engine and
+ * the handlers use this combined interface; every built-in queue implements both halves.
+ */
+export interface DeliveryQueue extends JobQueue, AttemptLog {}

@@ -1,4 +1,4 @@
-import type { Page } from '../store/subscription-store'
+import type { Page } from '../page'
 import type { AttemptRecord, DeliveryJob, DeliveryQueue } from './delivery-queue'
 import { createTimeline, type TimelineItem } from './timeline'
 

@@ -1,6 +1,6 @@
 import type { SqliteDriver } from './driver'
+import { migrate } from './migrate'
 import { openSqlite } from './open-sqlite'
-import { migrateSqlite } from './schema'
 
 /** Where the SQLite database is and how hard it syncs. */
 export interface SqliteOptions {
@@ -8,7 +8,7 @@ export interface SqliteOptions {
   path: string
   /**
    * `full` (default) syncs the WAL before `notify` resolves, so an accepted notification survives
-   * a power loss (the queue's bookkeeping commits skip their own sync: see `createSqliteQueue`).
+   * a power loss (the queue's bookkeeping commits skip their own sync: see `sqliteQueue`).
    * `normal` syncs only at checkpoints: every commit survives a process crash, but a power loss
    * or OS crash can undo the last accepted notifications. Full stays the default because `notify`
    * promises durability; choose `normal` when the host's storage makes that promise for you.
@@ -43,6 +43,6 @@ export async function connectSqlite(options: SqliteOptions): Promise<SqliteDrive
   }
   db.exec(`pragma synchronous = ${options.synchronous === 'normal' ? 'normal' : 'full'}`)
   db.exec('pragma foreign_keys = on')
-  migrateSqlite(db)
+  migrate(db)
   return db
 }

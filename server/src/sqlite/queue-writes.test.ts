@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import type { QueueWrite } from '../queue/queue-write'
 import { attempt, job } from '../testing/factories'
 import { connectSqlite } from './connect-sqlite'
 import { type SqliteDriver, transaction } from './driver'
-import { applyQueueWrites, type QueueWrite } from './queue-writes'
+import { applyQueueWrites } from './queue-writes'
 
 /** A migrated in-memory database that counts the statements it runs. */
 async function database() {
@@ -34,18 +35,21 @@ describe('applyQueueWrites', () => {
       ...jobs.slice(0, 35).map((j): QueueWrite => ({ kind: 'complete', id: j.id })),
       ...Array.from({ length: 34 }, (): QueueWrite => ({ kind: 'attempt', record: attempt() })),
       { kind: 'reschedule', id: (jobs[36] as { id: string }).id, attempt: 1, at: 5000 },
-      ...Array.from({ length: 3 }, (_, i): QueueWrite => ({ kind: 'enqueue', job: job(100 + i) })),
+      ...Array.from(
+        { length: 3 },
+        (_, i): QueueWrite => ({ kind: 'enqueue', jobs: [job(100 + i)] }),
+      ),
     ]
     const { db, statements } = await database()
     transaction(db, () =>
-      applyQueueWrites(db, [...jobs.map((j): QueueWrite => ({ kind: 'enqueue', job: j }))]),
+      applyQueueWrites(db, [...jobs.map((j): QueueWrite => ({ kind: 'enqueue', jobs: [j] }))]),
     )
     statements.length = 0
     transaction(db, () => applyQueueWrites(db, writes))
     // 35 completes, 3 enqueues, 1 reschedule, 34 attempts: in 2 + 1 + 1 + 2 statements.
     expect(statements).toHaveLength(6)
     const expected = await writtenInOrder([
-      ...jobs.map((j): QueueWrite => ({ kind: 'enqueue', job: j })),
+      ...jobs.map((j): QueueWrite => ({ kind: 'enqueue', jobs: [j] })),
       ...writes,
     ])
     expect(contents(db)).toEqual(expected)
@@ -56,9 +60,9 @@ describe('applyQueueWrites', () => {
   it('writes one by one, in order, when two writes name the same job', async () => {
     const j = job(0)
     const writes: QueueWrite[] = [
-      { kind: 'enqueue', job: j },
+      { kind: 'enqueue', jobs: [j] },
       { kind: 'complete', id: j.id },
-      { kind: 'enqueue', job: { ...j, attempt: 2 } },
+      { kind: 'enqueue', jobs: [{ ...j, attempt: 2 }] },
     ]
     const { db } = await database()
     transaction(db, () => applyQueueWrites(db, writes))
@@ -66,5 +70,19 @@ describe('applyQueueWrites', () => {
     expect(contents(db).jobs).toEqual([
       { id: j.id, attempt: 2, next_attempt_at: 0, available_at: 0 },
     ])
+  })
+  it('writes one by one, in order, when a subscription is cancelled in the group', async () => {
+    const kept = { ...job(0), subscription_id: 'sub_kept' }
+    const dropped = job(1)
+    const after = job(2)
+    const writes: QueueWrite[] = [
+      { kind: 'enqueue', jobs: [kept, dropped] },
+      { kind: 'cancel', subscriptionId: dropped.subscription_id },
+      { kind: 'enqueue', jobs: [after] },
+    ]
+    const { db } = await database()
+    transaction(db, () => applyQueueWrites(db, writes))
+    expect(contents(db)).toEqual(await writtenInOrder(writes))
+    expect(contents(db).jobs.map((row) => row.id)).toEqual([kept.id, after.id])
   })
 })

@@ -1,12 +1,6 @@
 import type { AttemptRecord, DeliveryJob } from '../queue/delivery-queue'
+import type { QueueWrite } from '../queue/queue-write'
 import type { SqliteDriver, SqliteValue } from './driver'
-
-/** One write of the queue, as data, so a group commit can write many alike in one statement. */
-export type QueueWrite =
-  | { kind: 'enqueue'; job: DeliveryJob }
-  | { kind: 'complete'; id: string }
-  | { kind: 'reschedule'; id: string; attempt: number; at: number }
-  | { kind: 'attempt'; record: AttemptRecord }
 
 /** Rows per multi-row statement: 32 x 12 parameters stays far below SQLite's limit. */
 const CHUNK = 32
@@ -27,6 +21,7 @@ const statements = {
 }
 const rescheduleSql =
   'update rh_jobs set attempt = ?, next_attempt_at = ?, available_at = ? where id = ?'
+const cancelSql = 'delete from rh_jobs where subscription_id = ?'
 
 const repeat = (text: string, times: number) => Array.from({ length: times }, () => text).join(', ')
 
@@ -94,43 +89,68 @@ function inChunks<T>(
  * jobs to insert in multi-row `INSERT`s, the completed ones in `DELETE ... IN`, the attempts in
  * multi-row `INSERT`s; per-statement work is a large share of a small write's cost. The result is
  * the same as writing them one by one in order, because writes to different jobs commute (and
- * attempts touch no job): when two writes name the same job, they are written one by one.
+ * attempts touch no job): when two writes name the same job, or a subscription is cancelled
+ * (which touches jobs by subscription), they are written one by one.
  *
  * @example
  * transaction(db, () => applyQueueWrites(db, [{ kind: 'complete', id: 'dlv_1' }]))
  */
 export function applyQueueWrites(db: SqliteDriver, writes: readonly QueueWrite[]): void {
+  const kinds = byKind(writes)
+  if (kinds === null) {
+    writeInOrder(db, writes)
+    return
+  }
+  inChunks(db, 'enqueue', kinds.enqueued, jobParams)
+  inChunks(db, 'complete', kinds.completed, (params, id) => params.push(id))
+  for (const r of kinds.rescheduled) db.run(rescheduleSql, [r.attempt, r.at, r.at, r.id])
+  inChunks(db, 'attempt', kinds.attempts, attemptParams)
+}
+
+/** The writes sorted by kind, or `null` when they must be written one by one, in order. */
+function byKind(writes: readonly QueueWrite[]) {
   const enqueued: DeliveryJob[] = []
   const completed: string[] = []
   const attempts: AttemptRecord[] = []
   const rescheduled: Array<Extract<QueueWrite, { kind: 'reschedule' }>> = []
   const jobs = new Set<string>()
-  for (const write of writes) {
-    if (write.kind === 'attempt') {
-      attempts.push(write.record)
-      continue
-    }
-    const id = write.kind === 'enqueue' ? write.job.id : write.id
-    if (jobs.has(id)) {
-      writeInOrder(db, writes)
-      return
-    }
+  /** Whether an earlier write of the group named job `id`. */
+  const again = (id: string) => {
+    if (jobs.has(id)) return true
     jobs.add(id)
-    if (write.kind === 'enqueue') enqueued.push(write.job)
-    else if (write.kind === 'complete') completed.push(write.id)
-    else rescheduled.push(write)
+    return false
   }
-  inChunks(db, 'enqueue', enqueued, jobParams)
-  inChunks(db, 'complete', completed, (params, id) => params.push(id))
-  for (const r of rescheduled) db.run(rescheduleSql, [r.attempt, r.at, r.at, r.id])
-  inChunks(db, 'attempt', attempts, attemptParams)
+  for (const write of writes) {
+    switch (write.kind) {
+      case 'attempt':
+        attempts.push(write.record)
+        continue
+      case 'cancel':
+        return null
+      case 'enqueue':
+        for (const job of write.jobs) {
+          if (again(job.id)) return null
+          enqueued.push(job)
+        }
+        continue
+      case 'complete':
+        if (again(write.id)) return null
+        completed.push(write.id)
+        continue
+      case 'reschedule':
+        if (again(write.id)) return null
+        rescheduled.push(write)
+    }
+  }
+  return { enqueued, completed, attempts, rescheduled }
 }
 
 function writeInOrder(db: SqliteDriver, writes: readonly QueueWrite[]) {
   for (const write of writes) {
-    if (write.kind === 'enqueue') inChunks(db, 'enqueue', [write.job], jobParams)
+    if (write.kind === 'enqueue') inChunks(db, 'enqueue', write.jobs, jobParams)
     else if (write.kind === 'complete') db.run(sqlFor('complete', 1), [write.id])
     else if (write.kind === 'attempt') inChunks(db, 'attempt', [write.record], attemptParams)
+    else if (write.kind === 'cancel') db.run(cancelSql, [write.subscriptionId])
     else db.run(rescheduleSql, [write.attempt, write.at, write.at, write.id])
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { crashSecret, expectNothingLost, startCrashChild } from '../../../test/crash'
-import { startVerifyingReceiver as startReceiver } from '../test-kit/receiver'
+import { startVerifyingReceiver as startReceiver } from '../testing/receiver'
 
 const dir = mkdtempSync(join(tmpdir(), 'rh-crash-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,7 +1,8 @@
+import type { Page } from '../page'
 import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
-import type { Page } from '../store/subscription-store'
+import { createQueueWriter, type PendingWrite, type QueueWrite } from '../queue/queue-write'
 import { type SqliteDriver, type SqliteRow, transaction } from './driver'
-import { applyQueueWrites, type QueueWrite } from './queue-writes'
+import { applyQueueWrites } from './queue-writes'
 import { openWalSync, type WalSync } from './wal-sync'
 
 const jobColumns =
@@ -49,14 +50,8 @@ function toAttempt(row: SqliteRow): AttemptRecord {
   }
 }
 
-/** A write waiting for the next group commit. */
-interface PendingWrite {
-  writes: QueueWrite[]
-  /** Must reach the disk before it resolves (an enqueue); else a commit to the WAL will do. */
-  durable: boolean
-  resolve: () => void
-  reject: (error: unknown) => void
-}
+/** Whether `pending` must reach the disk before it resolves (an enqueue); else the WAL will do. */
+const durable = (pending: PendingWrite) => pending.write.kind === 'enqueue'
 
 /** Runs `fn` after the current I/O callbacks (so their writes join one commit). */
 const soon: (fn: () => void) => void =
@@ -64,7 +59,7 @@ const soon: (fn: () => void) => void =
     ? (fn) => void globalThis.setImmediate(fn)
     : (fn) => void setTimeout(fn, 0)
 
-/** Options of {@link createSqliteQueue}. */
+/** Options of {@link sqliteQueue}. */
 export interface SqliteQueueOptions {
   /**
    * Opens what syncs the WAL after an enqueue's commit (default {@link openWalSync}); `null`
@@ -78,9 +73,10 @@ export interface SqliteQueueOptions {
  * time it may next be claimed: its `next_attempt_at`, or its lease expiry while claimed. Claiming
  * is one `UPDATE ... RETURNING` on the `available_at` index, so two workers never share a lease.
  *
- * Group commit: `enqueue`, `complete`, `reschedule` and `recordAttempt` calls made while the
- * event loop handles one round of I/O are written in ONE transaction (one sync to disk instead of
- * one per call), and each call resolves only once that transaction committed. If the group fails,
+ * Group commit ({@link createQueueWriter}): `enqueue`, `complete`, `reschedule`,
+ * `cancelSubscription` and `recordAttempt` calls made while the event loop handles one round of
+ * I/O are written in ONE transaction (one sync to disk instead of one per call), and each call
+ * resolves only once that transaction committed. If the group fails,
  * each write is retried on its own, so only the faulty one rejects. Every read first commits what
  * is waiting, so reads see every write. A claim commits together with the waiting writes.
  *
@@ -90,46 +86,51 @@ export interface SqliteQueueOptions {
  * made without one, then {@link openWalSync} syncs the WAL file on the thread pool, one sync for
  * every commit made while the previous one ran (SQLite syncs inside the commit instead where
  * that is not possible: no WAL file). Should that sync fail, the enqueue rejects: its jobs are
- * committed and may still be delivered, but their durability is unknown. A commit of bookkeeping only (leases, attempt log,
- * completions, reschedules) is not synced on its own: a power loss can undo the last of it,
+ * committed and may still be delivered, but their durability is unknown. A commit of bookkeeping
+ * only (leases, attempt log, completions, reschedules, cancels) is not synced on its own: a power loss can undo the last of it,
  * which repeats a delivery (at-least-once allows it) but never drops one, and the next sync makes
  * it durable too, because the WAL is replayed in order.
  *
  * @example
- * const queue = createSqliteQueue(connectSqlite({ path: './rh.db' }))
+ * const queue = sqliteQueue(connectSqlite({ path: './rh.db' }))
  */
-export function createSqliteQueue(
+export function sqliteQueue(
   connection: Promise<SqliteDriver>,
   options: SqliteQueueOptions = {},
 ): DeliveryQueue {
-  let waiting: PendingWrite[] = []
-  let scheduled = false
+  // Writes join only once the connection is open (see `write`), and a group is written without
+  // an await in between, so a read that takes the waiting writes never overtakes a group.
+  const writes = createQueueWriter(
+    async (group) => {
+      if (!opened) throw new Error('sqlite queue: a write before the connection opened')
+      commitGroup(opened, group)
+    },
+    { schedule: soon },
+  )
 
   /**
-   * Commits the waiting writes in one transaction (alike ones in one statement: see
+   * Commits `group` in one transaction (alike writes in one statement: see
    * {@link applyQueueWrites}), and `also` (a claim) in the same one: one sync for all of them.
    */
-  function commitWaiting<T>(db: SqliteDriver, also?: () => T): T | undefined {
-    const group = waiting
-    waiting = []
+  function commitGroup<T>(db: SqliteDriver, group: PendingWrite[], also?: () => T): T | undefined {
     if (group.length === 0) return also && unsynced(db, also)
     let result: T | undefined
     const commit = () =>
       transaction(db, () => {
         applyQueueWrites(
           db,
-          group.flatMap((pending) => pending.writes),
+          group.map((pending) => pending.write),
         )
         result = also?.()
       })
     try {
-      if (!wal && group.some((pending) => pending.durable)) commit()
+      if (!wal && group.some(durable)) commit()
       else unsynced(db, commit)
     } catch {
       for (const pending of group) {
         try {
-          const alone = () => transaction(db, () => applyQueueWrites(db, pending.writes))
-          if (pending.durable && !wal) alone()
+          const alone = () => transaction(db, () => applyQueueWrites(db, [pending.write]))
+          if (durable(pending) && !wal) alone()
           else unsynced(db, alone)
         } catch (error) {
           pending.reject(error)
@@ -145,7 +146,7 @@ export function createSqliteQueue(
 
   /** Resolves a committed write: at once, or an enqueue once the WAL sync after it is done. */
   function settle(pending: PendingWrite) {
-    if (pending.durable && wal) wal.sync().then(pending.resolve, pending.reject)
+    if (durable(pending) && wal) wal.sync().then(pending.resolve, pending.reject)
     else pending.resolve()
   }
 
@@ -181,33 +182,22 @@ export function createSqliteQueue(
   // A failed open surfaces on the first call.
   ready.catch(() => {})
 
-  async function write(writes: QueueWrite[], durable = false): Promise<void> {
+  async function write(write: QueueWrite): Promise<void> {
     // Once open, the write joins the group at once (no await before it is queued).
-    const db = opened ?? (await ready)
-    return new Promise<void>((resolve, reject) => {
-      waiting.push({ writes, durable, resolve, reject })
-      if (scheduled) return
-      scheduled = true
-      soon(() => {
-        scheduled = false
-        commitWaiting(db)
-      })
-    })
+    if (!opened) await ready
+    return writes.write(write)
   }
 
   /** The connection, with every waiting write committed first. */
   async function reader(): Promise<SqliteDriver> {
     const db = await ready
-    commitWaiting(db)
+    commitGroup(db, writes.take())
     return db
   }
 
   return {
     enqueue(jobs) {
-      return write(
-        jobs.map((job) => ({ kind: 'enqueue', job })),
-        true,
-      )
+      return write({ kind: 'enqueue', jobs })
     },
 
     async claim(now, limit, leaseMs) {
@@ -216,19 +206,21 @@ export function createSqliteQueue(
         return []
       }
       const db = await ready
-      if (waiting.length === 0 && db.all(dueSql, [now]).length === 0) return []
-      const rows = commitWaiting(db, () => db.all(claimSql, [now + leaseMs, now, limit])) ?? []
+      const group = writes.take()
+      if (group.length === 0 && db.all(dueSql, [now]).length === 0) return []
+      const claim = () => db.all(claimSql, [now + leaseMs, now, limit])
+      const rows = commitGroup(db, group, claim) ?? []
       return rows
         .map(toJob)
         .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
     },
 
     complete(id) {
-      return write([{ kind: 'complete', id }])
+      return write({ kind: 'complete', id })
     },
 
     reschedule(id, attempt, nextAttemptAt) {
-      return write([{ kind: 'reschedule', id, attempt, at: nextAttemptAt }])
+      return write({ kind: 'reschedule', id, attempt, at: nextAttemptAt })
     },
 
     async nextDueAt() {
@@ -242,13 +234,12 @@ export function createSqliteQueue(
       return Number(db.all('select count(*) as n from rh_jobs', [])[0]?.n ?? 0)
     },
 
-    async cancelSubscription(subscriptionId) {
-      const db = await reader()
-      db.run('delete from rh_jobs where subscription_id = ?', [subscriptionId])
+    cancelSubscription(subscriptionId) {
+      return write({ kind: 'cancel', subscriptionId })
     },
 
     recordAttempt(record) {
-      return write([{ kind: 'attempt', record }])
+      return write({ kind: 'attempt', record })
     },
 
     /** Releases the WAL file once its syncs are done; the connection stays open. */

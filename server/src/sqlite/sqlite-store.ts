@@ -1,7 +1,7 @@
 import { isoTime } from '../iso-time'
+import type { Page } from '../page'
 import type {
   ListQuery,
-  Page,
   StoredSubscription,
   SubscriptionPatch,
   SubscriptionStore,
@@ -57,9 +57,9 @@ function insertEvents(db: SqliteDriver, owner: string, id: string, events: reado
  * subscription changed (see {@link subscriptionReads}).
  *
  * @example
- * const store = createSqliteStore(await connectSqlite({ path: './rh.db' }))
+ * const store = sqliteStore(connectSqlite({ path: './rh.db' }))
  */
-export function createSqliteStore(connection: Promise<SqliteDriver>): SubscriptionStore {
+export function sqliteStore(connection: Promise<SqliteDriver>): SubscriptionStore {
   let reads: SubscriptionReads | undefined
 
   /** The subscription, from memory while none changed (see {@link subscriptionReads}). */

@@ -8,9 +8,9 @@ import { job, subscription } from '../testing/factories'
 import { subscriptionStoreSuite } from '../testing/subscription-store-suite'
 import { connectSqlite } from './connect-sqlite'
 import type { SqliteDriver } from './driver'
-import { sqliteMigrations } from './schema'
+import { sqliteMigrations } from './migrations'
 import { sqlite } from './sqlite'
-import { createSqliteQueue } from './sqlite-queue'
+import { sqliteQueue } from './sqlite-queue'
 import type { WalSync } from './wal-sync'
 
 const dir = mkdtempSync(join(tmpdir(), 'rh-sqlite-'))
@@ -97,7 +97,7 @@ describe('sqlite', () => {
 
   it('syncs enqueues inside the commit where the WAL cannot be synced after it', async () => {
     const driver = connectSqlite({ path: join(dir, `test-${n++}.db`) })
-    const queue = createSqliteQueue(driver, { walSync: async () => null })
+    const queue = sqliteQueue(driver, { walSync: async () => null })
     opened.push({ close: async () => (await driver).close() })
     const db = await driver
     const levels = recordSyncLevels(db)
@@ -131,7 +131,7 @@ describe('sqlite', () => {
         }),
       close: async () => {},
     }
-    const queue = createSqliteQueue(driver, { walSync: async () => wal })
+    const queue = sqliteQueue(driver, { walSync: async () => wal })
     const other = sqlite({ path })
     opened.push({ close: async () => (await driver).close() }, other)
     expect(await queue.size()).toBe(0)

@@ -67,7 +67,23 @@ export async function guardTarget(
     if (why) throw refuse(`target_url points to a non-public address ${literal}: ${why}`)
     return { url, addresses: [literal] }
   }
-  const name = url.hostname.replace(/\.$/, '').toLowerCase()
+  const addresses = await guardHostname(url.hostname, options)
+  return { url, addresses }
+}
+
+/**
+ * The DNS half of {@link guardTarget}, for a hostname (not an IP literal): refuses names of the
+ * machine itself or a metadata service, then resolves the name and refuses it when ANY address is
+ * not global. Returns the addresses.
+ *
+ * @example
+ * await guardHostname('hooks.example.com', { resolve }) // ['93.184.216.34']
+ */
+export async function guardHostname(
+  hostname: string,
+  options: Pick<GuardOptions, 'resolve'> = {},
+): Promise<string[]> {
+  const name = hostname.replace(/\.$/, '').toLowerCase()
   if (refusedNames.test(name)) throw refuse(`target_url names a local host (${name})`)
   let addresses: string[]
   try {
@@ -83,7 +99,7 @@ export async function guardTarget(
     if (why)
       throw refuse(`target_url host ${name} resolves to a non-public address ${address}: ${why}`)
   }
-  return { url, addresses }
+  return addresses
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { Subscription, SubscriptionStatus } from '@rh/protocol'
+import type { Page } from '../page'
+
+export type { Page }
 
 /**
  * A subscription as a store keeps it: the wire {@link Subscription} plus what only the server
@@ -33,12 +36,6 @@ export interface ListQuery {
   event?: string | undefined
   cursor?: string | undefined
   limit: number
-}
-
-/** One page of results, newest first by id order of the store. */
-export interface Page<T> {
-  items: T[]
-  nextCursor: string | null
 }
 
 /**

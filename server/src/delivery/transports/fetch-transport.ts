@@ -1,8 +1,6 @@
-import { guardTarget, type Resolve } from '../../ssrf/guard-target'
+import { guardHostname, type Resolve } from '../../ssrf/guard-target'
 import { readCapped, type Transport } from '../transport'
-import { refused } from './guarded-lookup'
-
-const httpUrl = /^https?:\/\//i
+import { judgedTransport, type Sender } from './judged-transport'
 
 /** Options of {@link fetchTransport}. */
 export interface FetchTransportOptions {
@@ -16,24 +14,34 @@ export interface FetchTransportOptions {
 
 /**
  * A {@link Transport} on `fetch` with `redirect: 'manual'`: the default on runtimes other than
- * Node, Bun and Deno. On Bun and Deno, `createTransport` sends IP-literal targets with it (checked
- * beforehand, with its own check off), since their fetch is their fastest client.
+ * Node, Bun and Deno. On Bun and Deno, `createTransport` sends IP-literal targets with it (judged
+ * beforehand), since their fetch is their fastest client.
  *
- * SSRF guarantee: before each request the hostname is resolved and every address checked, so a
- * target that resolves to a private address is refused before any connection. `fetch` then
- * resolves the name again itself, so a DNS server that answers differently within that short
- * window (rebinding) is not caught: on Node the undici transport closes that gap.
+ * SSRF guarantee: an IP literal is judged before connecting; before each request to a hostname,
+ * the name is resolved and every address checked, so a target that resolves to a private address
+ * is refused before any connection. `fetch` then resolves the name again itself, so a DNS server
+ * that answers differently within that short window (rebinding) is not caught: on Node the undici
+ * transport closes that gap.
  *
  * @example
  * const engine = createDeliveryEngine({ ...options, transport: fetchTransport() })
  */
 export function fetchTransport(options: FetchTransportOptions = {}): Transport {
+  return judgedTransport(fetchSender(options), options)
+}
+
+/**
+ * The sending half of {@link fetchTransport}, for a target already judged (also the IP-literal
+ * half of `splitTransport`, where the judge's verdict is the whole address check).
+ *
+ * @example
+ * const send = fetchSender({ allowPrivateTargets: true })
+ */
+export function fetchSender(options: FetchTransportOptions = {}): Sender {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
-  return async (request) => {
-    if (!options.allowPrivateTargets) await guardTarget(request.url, { resolve: options.resolve })
-    // guardTarget checks the scheme; without it, keep fetch off `file:` (Bun) and `data:` URLs.
-    else if (!httpUrl.test(request.url))
-      throw refused(`target refused: ${request.url} is not http(s)`)
+  return async (request, target) => {
+    if (!options.allowPrivateTargets && target.address === undefined)
+      await guardHostname((target.url as URL).hostname, { resolve: options.resolve })
     const response = await doFetch(request.url, {
       method: 'POST',
       headers: request.headers,

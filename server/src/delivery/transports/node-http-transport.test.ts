@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { deliveryTestKit } from '../../testing/engine-setup'
+import { post, transportContract } from '../../testing/transport-contract'
 import { describeNetworkError } from '../network-error'
-import { deliveryTestKit } from '../test-kit/engine-setup'
-import { post, transportContract } from '../test-kit/transport-contract'
 import type { Transport } from '../transport'
 import { nodeHttpTransport } from './node-http-transport'
 

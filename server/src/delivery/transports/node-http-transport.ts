@@ -1,3 +1,5 @@
+import { guardedLookup } from '../../ssrf/guarded-lookup'
+import type { JudgedTarget } from '../../ssrf/judge-target'
 import {
   type BodyRead,
   decode,
@@ -5,8 +7,7 @@ import {
   type Transport,
   type TransportResponse,
 } from '../transport'
-import { guardedLookup, refused } from './guarded-lookup'
-import { type Target, targetCache } from './target-cache'
+import { judgedTransport, type Sender } from './judged-transport'
 import type { UndiciTransportOptions } from './undici-transport'
 
 /** Options of {@link nodeHttpTransport}: those of `undiciTransport`, with the same defaults. */
@@ -46,11 +47,25 @@ interface Origin {
  * await transport.close?.()
  */
 export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): Transport {
+  const { send, close } = nodeHttpSender(options)
+  return judgedTransport(send, { allowPrivateTargets: options.allowPrivateTargets, close })
+}
+
+/**
+ * The sending half of {@link nodeHttpTransport}, for a target already judged (also the hostname
+ * half of `splitTransport`), and how to release its agents.
+ *
+ * @example
+ * const { send, close } = nodeHttpSender({ connections: 8 })
+ */
+export function nodeHttpSender(options: NodeHttpTransportOptions = {}): {
+  send: Sender
+  close: () => Promise<void>
+} {
   const lookup = guardedLookup(options)
-  const targets = targetCache(options.allowPrivateTargets ?? false)
-  const origins = new WeakMap<Target, Origin>()
-  const originOf = (target: Target): Origin => {
-    const { url } = target
+  const origins = new WeakMap<JudgedTarget, Origin>()
+  const originOf = (target: JudgedTarget): Origin => {
+    const url = target.url as URL
     const origin = {
       protocol: url.protocol,
       // node:http takes an IPv6 literal without its brackets.
@@ -79,9 +94,7 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): Trans
     return loading
   }
 
-  const transport: Transport = async (request) => {
-    const target = targets(request.url)
-    if (target.refusal) throw refused(target.refusal)
+  const send: Sender = async (request, target) => {
     const { http, https, httpAgent, httpsAgent } = loaded ?? (await load())
     const { signal } = request
     signal.throwIfAborted()
@@ -128,12 +141,12 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): Trans
       outgoing.end(request.body)
     })
   }
-  transport.close = async () => {
+  const close = async () => {
     const agents = loading ? await loading.catch(() => undefined) : undefined
     agents?.httpAgent.destroy()
     agents?.httpsAgent.destroy()
   }
-  return transport
+  return { send, close }
 }
 
 function responseOf(response: import('node:http').IncomingMessage, read: BodyRead) {

@@ -1,8 +1,7 @@
 import type { Transport } from '../transport'
-import { fetchTransport } from './fetch-transport'
-import { refused } from './guarded-lookup'
-import { type NodeHttpTransportOptions, nodeHttpTransport } from './node-http-transport'
-import { targetCache } from './target-cache'
+import { fetchSender } from './fetch-transport'
+import { judgedTransport } from './judged-transport'
+import { type NodeHttpTransportOptions, nodeHttpSender } from './node-http-transport'
 
 /** Options of {@link splitTransport}. */
 export interface SplitTransportOptions extends NodeHttpTransportOptions {
@@ -31,16 +30,14 @@ export interface SplitTransportOptions extends NodeHttpTransportOptions {
  */
 export function splitTransport(options: SplitTransportOptions = {}): Transport {
   const allowPrivateTargets = options.allowPrivateTargets ?? false
-  const targets = targetCache(allowPrivateTargets)
-  // Already judged by `targets`: fetchTransport's own check (a DNS lookup per request) is off.
-  const direct = fetchTransport({ allowPrivateTargets: true, fetch: options.fetch })
-  const guarded = nodeHttpTransport(options)
+  // Only literals (judged already: the judge's verdict is the whole address check) or any
+  // target with checks off take fetch, so its own check (a DNS lookup per request) is off.
+  const direct = fetchSender({ allowPrivateTargets: true, fetch: options.fetch })
+  const guarded = nodeHttpSender(options)
   const anyTarget = allowPrivateTargets && options.resolve === undefined
-  const transport: Transport = async (request) => {
-    const target = targets(request.url)
-    if (target.refusal) throw refused(target.refusal)
-    return target.literal || anyTarget ? direct(request) : guarded(request)
-  }
-  transport.close = async () => guarded.close?.()
-  return transport
+  return judgedTransport(
+    (request, target) =>
+      target.literal || anyTarget ? direct(request, target) : guarded.send(request, target),
+    { allowPrivateTargets, close: guarded.close },
+  )
 }

@@ -1,4 +1,6 @@
 import type { Resolve } from '../../ssrf/guard-target'
+import { guardedLookup } from '../../ssrf/guarded-lookup'
+import type { JudgedTarget } from '../../ssrf/judge-target'
 import {
   type AbortHook,
   type BodyRead,
@@ -8,8 +10,7 @@ import {
   type TransportResponse,
   takeChunk,
 } from '../transport'
-import { guardedLookup, refused } from './guarded-lookup'
-import { type Target, targetCache } from './target-cache'
+import { judgedTransport } from './judged-transport'
 
 /** Options of {@link undiciTransport}. */
 export interface UndiciTransportOptions {
@@ -52,34 +53,29 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
     })
     return loading
   }
-  const targets = targetCache(options.allowPrivateTargets ?? false)
   // undici's `request(url, ...)` parses the URL, builds its origin string and copies the options
-  // on every call; the agent takes the origin and path, worked out once here.
-  const origins = new WeakMap<Target, { origin: string; path: string }>()
-  const originOf = (target: Target) => {
-    const { url } = target
+  // on every call; the agent takes the origin and path, worked out once per judged target.
+  const origins = new WeakMap<JudgedTarget, { origin: string; path: string }>()
+  const originOf = (target: JudgedTarget) => {
+    const url = target.url as URL
     const origin = { origin: url.origin, path: `${url.pathname}${url.search}` }
     origins.set(target, origin)
     return origin
   }
 
-  // Not `async`: the exchange is one promise, not one more around it.
-  const transport: Transport = (request) => {
-    let to: { origin: string; path: string }
-    try {
-      const target = targets(request.url)
-      if (target.refusal) throw refused(target.refusal)
-      to = origins.get(target) ?? originOf(target)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    return loaded ? send(loaded, to, request) : load().then((ready) => send(ready, to, request))
-  }
-  transport.close = async () => {
-    const ready = loading ? await loading.catch(() => undefined) : undefined
-    await ready?.agent.close()
-  }
-  return transport
+  return judgedTransport(
+    (request, target) => {
+      const to = origins.get(target) ?? originOf(target)
+      return loaded ? send(loaded, to, request) : load().then((ready) => send(ready, to, request))
+    },
+    {
+      allowPrivateTargets: options.allowPrivateTargets,
+      async close() {
+        const ready = loading ? await loading.catch(() => undefined) : undefined
+        await ready?.agent.close()
+      },
+    },
+  )
 }
 
 interface Loaded {

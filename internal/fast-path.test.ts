@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { lightJsonResponse, lightParts, realResponse } from './light-response'
+import {
+  BODY_BYTES,
+  forwardToReal,
+  lightJsonResponse,
+  lightParts,
+  offeredBytes,
+  realResponse,
+  TAKES_LIGHT_RESPONSE,
+  takesLightResponse,
+} from './fast-path'
 
 const headers = { 'content-type': 'application/json', location: 'subscriptions/x' }
 
@@ -44,5 +53,50 @@ describe('realResponse', () => {
     expect(await real.json()).toEqual({ id: 1 })
     const other = new Response(null, { status: 204 })
     expect(realResponse(other)).toBe(other)
+  })
+})
+
+describe('takesLightResponse', () => {
+  it('is true only for a request carrying TAKES_LIGHT_RESPONSE set to true', () => {
+    const request = new Request('http://rh.test/')
+    expect(takesLightResponse(request)).toBe(false)
+    Object.defineProperty(request, TAKES_LIGHT_RESPONSE, { value: true })
+    expect(takesLightResponse(request)).toBe(true)
+  })
+})
+
+describe('offeredBytes', () => {
+  it('takes the bytes a request offers, and is undefined for one that offers none', () => {
+    const bytes = new Uint8Array([1])
+    const offering = { [BODY_BYTES]: () => bytes } as unknown as Request
+    expect(offeredBytes(offering)).toBe(bytes)
+    expect(offeredBytes(new Request('http://rh.test/', { method: 'POST', body: 'x' }))).toBe(
+      undefined,
+    )
+  })
+})
+
+describe('forwardToReal', () => {
+  it('makes a stand-in an instance of the platform class, answering the rest from the real one', async () => {
+    let built = 0
+    class LazyResponse {
+      #real: Response | undefined
+      get status() {
+        return 299
+      }
+      materialise() {
+        if (!this.#real) built++
+        this.#real ??= new Response('real', { status: 299 })
+        return this.#real
+      }
+    }
+    forwardToReal(LazyResponse, Response)
+    const response = new LazyResponse() as unknown as Response
+    expect(response).toBeInstanceOf(Response)
+    expect(response.status).toBe(299)
+    expect(built).toBe(0)
+    expect(response.ok).toBe(true)
+    expect(await response.text()).toBe('real')
+    expect(built).toBe(1)
   })
 })

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { forwardToReal } from '../handler/forward-to-real'
+import { forwardToReal } from '../fast-path'
 
 /** The characters of a header name (an RFC 9110 token): 1, or 2 for an upper-case letter. */
 const TOKEN = new Uint8Array(128)

@@ -73,6 +73,38 @@ describe('createGroupCommit', () => {
     expect(settled).toEqual(['a', 'b'])
     await group.drain() // idle: at once
   })
+  it('takes a group when its scheduled turn comes, with every call made before it', async () => {
+    const turns: Array<() => void> = []
+    const groups: string[][] = []
+    const group = createGroupCommit(
+      async (calls: Call[]) => {
+        groups.push(calls.map((c) => c.name))
+        for (const c of calls) c.resolve(c.name)
+      },
+      { schedule: (next) => turns.push(next) },
+    )
+    const calls = [call(group, 'a')]
+    await ticks(5)
+    calls.push(call(group, 'b'))
+    expect([groups, turns.length]).toEqual([[], 1])
+    turns.shift()?.()
+    expect(await Promise.all(calls)).toEqual(['a', 'b'])
+    expect(groups).toEqual([['a', 'b']])
+  })
+
+  it('hands the waiting calls to whoever takes them, and commits only the rest', async () => {
+    const groups: string[][] = []
+    const group = createGroupCommit(async (calls: Call[]) => {
+      groups.push(calls.map((c) => c.name))
+      for (const c of calls) c.resolve(c.name)
+    })
+    const taken = call(group, 'a')
+    for (const waiter of group.take()) waiter.resolve('a, taken')
+    const later = call(group, 'b')
+    expect(await Promise.all([taken, later])).toEqual(['a, taken', 'b'])
+    expect(groups).toEqual([['b']])
+    expect(group.take()).toEqual([])
+  })
 })
 
 describe('commitOrEachAlone', () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { BODY_BYTES } from '../handler/read-json'
+import { BODY_BYTES } from '../fast-path'
 import { nodeRequest, urlOf } from './node-request'
 
 function message(init: { method?: string; url?: string; headers?: Record<string, unknown> }) {
@@ -124,5 +124,10 @@ describe('urlOf', () => {
     expect(at('http://other.test/a', 'rh.test')).toBe('http://other.test/a')
     expect(at('//x/y', 'rh.test')).toBe('http://x/y')
     expect(at('/a', 'rh.test/evil?')).toBe('http://rh.test/a')
+  })
+
+  it('takes the path Express kept in originalUrl over the one a mount point shortened', () => {
+    const mounted = Object.assign(message({ url: '/?x=1' }), { originalUrl: '/hooks/?x=1' })
+    expect(urlOf(mounted)).toBe('http://rh.test/hooks/?x=1')
   })
 })

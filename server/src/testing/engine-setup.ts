@@ -1,13 +1,17 @@
 import { generateSecret } from '@rh/protocol'
 import { afterEach } from 'vitest'
-import { memoryQueue } from '../../queue/memory-queue'
-import { memoryStore } from '../../store/memory-store'
-import type { StoredSubscription } from '../../store/subscription-store'
-import { type Receiver, startReceiver } from '../../test-kit/receiver'
-import { subscription } from '../../testing/factories'
-import { manualClock } from '../../testing/manual-clock'
-import { createDeliveryEngine } from '../create-delivery-engine'
-import type { DeliveryEngineOptions, DeliveryResult } from '../types'
+import { createDeliveryEngine } from '../delivery/create-delivery-engine'
+import { createSigners } from '../delivery/signing'
+import { createTransport } from '../delivery/transports/create-transport'
+import type { DeliveryEngineOptions, DeliveryResult } from '../delivery/types'
+import { createTargetChecks } from '../handler/target-checks'
+import { memoryQueue } from '../queue/memory-queue'
+import type { Resolve } from '../ssrf/guard-target'
+import { memoryStore } from '../store/memory-store'
+import type { StoredSubscription } from '../store/subscription-store'
+import { subscription } from './factories'
+import { manualClock } from './manual-clock'
+import { type Receiver, startReceiver } from './receiver'
 
 /**
  * The shared setup of the delivery tests. Call it once at the top of a test file: it registers an
@@ -39,10 +43,12 @@ export function deliveryTestKit() {
 
   /**
    * A delivery engine over a memory store and queue, a manual clock at a whole second, signing
-   * with the kit's `secret`, private targets allowed and retries without jitter (`options`
-   * override). `next()` reads the next result; `store.subscribe` adds an active subscription.
+   * with the kit's `secret`, the runtime's transport (with `resolve`), private targets allowed
+   * and retries without jitter (`options` override). `next()` reads the next result;
+   * `store.subscribe` adds an active subscription; `checks` are the subscription handler's
+   * guard and handshake over the same transport and keys.
    */
-  function setup(options: Partial<DeliveryEngineOptions> = {}) {
+  function setup(options: Partial<DeliveryEngineOptions> & { resolve?: Resolve } = {}) {
     const clock = manualClock(Math.floor(Date.now() / 1000) * 1000)
     const store = Object.assign(memoryStore(), {
       async subscribe(
@@ -57,14 +63,35 @@ export function deliveryTestKit() {
       },
     })
     const queue = memoryQueue()
+    const { resolve, ...engineOptions } = options
+    const allowPrivateTargets = options.allowPrivateTargets ?? true
+    const signers = options.signers ?? createSigners({ secret })
+    const transport =
+      options.transport ??
+      createTransport({
+        allowPrivateTargets,
+        resolve,
+        connections: options.concurrency?.perHost ?? 8,
+      })
+    if (!options.transport) defer(() => transport.close?.())
     const engine = createDeliveryEngine({
       store,
       queue,
       clock,
-      signing: { secret },
-      allowPrivateTargets: true,
-      ...options,
+      signers,
+      transport,
+      allowPrivateTargets,
+      ...engineOptions,
       retry: { jitter: 0, ...options.retry },
+    })
+    const checks = createTargetChecks({
+      transport,
+      signers,
+      clock,
+      resolve,
+      allowPrivateTargets,
+      timeout: Math.min(options.timeout ?? 10_000, 5000),
+      maxResponseBytes: options.maxResponseBytes ?? 64 * 1024,
     })
     const stream = engine.results()[Symbol.asyncIterator]()
     defer(() => engine.close({ graceMs: 0 }))
@@ -73,7 +100,7 @@ export function deliveryTestKit() {
       if (done) throw new Error('the results ended')
       return value
     }
-    return { clock, store, queue, engine, next, start: clock.now() }
+    return { clock, store, queue, engine, checks, next, start: clock.now() }
   }
 
   return { secret, defer, receiver, setup }

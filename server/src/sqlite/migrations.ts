@@ -1,5 +1,3 @@
-import { type SqliteDriver, transaction } from './driver'
-
 /**
  * The schema, one entry per version. `PRAGMA user_version` records how many have run; a new
  * version is appended, never edited.
@@ -82,21 +80,3 @@ export const sqliteMigrations: readonly string[] = [
   begin update rh_subscriptions_version set version = version + 1; end;
   `,
 ]
-
-/**
- * Brings the database to the latest schema version. Idempotent, and safe when several
- * connections race: each version runs in its own write transaction, which re-checks the version.
- *
- * @example
- * migrateSqlite(await openSqlite('./rh.db'))
- */
-export function migrateSqlite(db: SqliteDriver): void {
-  sqliteMigrations.forEach((migration, index) => {
-    transaction(db, () => {
-      const version = Number(db.all('pragma user_version', [])[0]?.user_version ?? 0)
-      if (version > index) return
-      db.exec(migration)
-      db.exec(`pragma user_version = ${index + 1}`)
-    })
-  })
-}

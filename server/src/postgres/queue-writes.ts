@@ -1,19 +1,8 @@
 import type { Sql } from 'postgres'
 import type { AttemptRecord, DeliveryJob } from '../queue/delivery-queue'
-import { commitOrEachAlone, createGroupCommit, type Waiter } from './group-commit'
+import { commitOrEachAlone } from '../queue/group-commit'
+import type { PendingWrite as Pending, QueueWrite } from '../queue/queue-write'
 import { textArray } from './text-array'
-
-/** One queue write waiting for the next group. */
-export type GroupedWrite =
-  | { kind: 'enqueue'; jobs: readonly DeliveryJob[] }
-  | { kind: 'attempt'; attempt: AttemptRecord }
-  | { kind: 'reschedule'; id: string; attempt: number; at: number }
-  | { kind: 'complete'; id: string }
-  | { kind: 'cancel'; subscriptionId: string }
-
-interface Pending extends Waiter<void> {
-  write: GroupedWrite
-}
 
 /** The writes of one statement: same snapshot, so no row is both written here and read. */
 class Segment {
@@ -33,7 +22,7 @@ class Segment {
    * the group (update a job enqueued in it; cancel a subscription whose job it enqueued or
    * rescheduled) starts the next statement instead.
    */
-  accepts(write: GroupedWrite): boolean {
+  accepts(write: QueueWrite): boolean {
     switch (write.kind) {
       case 'enqueue':
         return write.jobs.every((job) => !this.updates.has(job.id))
@@ -59,7 +48,7 @@ class Segment {
         }
         return
       case 'attempt':
-        this.attempts.push(write.attempt)
+        this.attempts.push(write.record)
         return
       case 'reschedule':
         // After a delete in the same group the update would find no row: the delete stands.
@@ -133,42 +122,33 @@ async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<
 }
 
 /**
- * Group commit for the PostgreSQL queue. Writes made while a group is being written wait, then
- * go together as one statement per segment (usually one): one round trip and one WAL flush for
- * many deliveries instead of one per call. Each call resolves only once its statement committed,
- * so a resolved `enqueue` is as durable as before. If a statement fails, each of its writes is
- * retried alone, so only a faulty write rejects.
+ * Writes one group of the PostgreSQL queue: one statement per segment (usually one), so one
+ * round trip and one WAL flush for many deliveries instead of one per call. Each write resolves
+ * only once its statement committed, so a resolved `enqueue` is as durable as before. If a
+ * statement fails, each of its writes is retried alone, so only a faulty write rejects.
  *
  * @example
- * const group = createWriteGroup(sql, 'rh_wake')
- * await group.write({ kind: 'complete', id: 'dlv_...' })
+ * const writes = createQueueWriter((group) => applyQueueWrites(sql, 'rh_wake', group))
+ * await writes.write({ kind: 'complete', id: 'dlv_...' })
  */
-export function createWriteGroup(sql: Sql, channel: string) {
-  const settle = (segment: Segment) =>
-    commitOrEachAlone(segment.members, (some) =>
+export async function applyQueueWrites(
+  sql: Sql,
+  channel: string,
+  group: readonly Pending[],
+): Promise<void> {
+  const segments: Segment[] = []
+  let current = new Segment()
+  for (const pending of group) {
+    if (!current.accepts(pending.write)) {
+      segments.push(current)
+      current = new Segment()
+    }
+    current.add(pending)
+  }
+  segments.push(current)
+  for (const segment of segments) {
+    await commitOrEachAlone(segment.members, (some) =>
       runSegment(sql, channel, some === segment.members ? segment : segmentOf(some)),
     )
-
-  const group = createGroupCommit(async (calls: Pending[]) => {
-    const segments: Segment[] = []
-    let current = new Segment()
-    for (const pending of calls) {
-      if (!current.accepts(pending.write)) {
-        segments.push(current)
-        current = new Segment()
-      }
-      current.add(pending)
-    }
-    segments.push(current)
-    for (const segment of segments) await settle(segment)
-  })
-
-  return {
-    /** Resolves once `write` has committed. */
-    write(write: GroupedWrite): Promise<void> {
-      return new Promise<void>((resolve, reject) => group.add({ write, resolve, reject }))
-    },
-    /** Resolves once every write made so far has committed (or failed). */
-    drain: group.drain,
   }
 }

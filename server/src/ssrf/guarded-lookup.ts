@@ -1,8 +1,8 @@
 import type { LookupAddress, LookupOptions } from 'node:dns'
-import { addressRefusal } from '../../ssrf/address-refusal'
-import type { Resolve } from '../../ssrf/guard-target'
-import { parseIp } from '../../ssrf/parse-ip'
-import { TARGET_REFUSED } from '../network-error'
+import { addressRefusal } from './address-refusal'
+import type { Resolve } from './guard-target'
+import { parseIp } from './parse-ip'
+import { refused } from './refused'
 
 /** Options of {@link guardedLookup}. */
 export interface GuardedLookupOptions {
@@ -23,20 +23,10 @@ export type LookupCallback = (
 export type Lookup = (hostname: string, options: LookupOptions, callback: LookupCallback) => void
 
 /**
- * An error a transport throws (or a lookup reports) for a refused address: `code` is
- * `TARGET_REFUSED`, so `describeNetworkError` records its message.
- *
- * @example
- * throw refused('target refused: 127.0.0.1 is loopback')
- */
-export const refused = (message: string): Error =>
-  Object.assign(new Error(message), { code: TARGET_REFUSED })
-
-/**
  * A connect-time `lookup` that resolves the hostname and refuses it when ANY address it resolves
  * to is not global: the addresses it checks are the addresses the socket connects to, so a DNS
  * answer that changes between a check and the connection (rebinding) cannot slip through.
- * IP literals never reach a `lookup`: check them before connecting (`targetCache`).
+ * IP literals never reach a `lookup`: check them before connecting (`judgeTarget`).
  *
  * @example
  * new undici.Agent({ connect: { lookup: guardedLookup({}) } })

@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { forwardToReal } from '../handler/forward-to-real'
-import { TAKES_LIGHT_RESPONSE } from '../handler/light-response'
-import { BODY_BYTES } from '../handler/read-json'
+import { BODY_BYTES, forwardToReal, TAKES_LIGHT_RESPONSE } from '../fast-path'
 import { nodeHeaders, realHeaders } from './node-headers'
 
 /** Hosts safe to put in front of a path as is: names, IPv4, bracketed IPv6, a port. */
@@ -100,7 +98,7 @@ class NodeRequest {
     return this.text().then(JSON.parse)
   }
 
-  /** The bytes themselves, for `readJson` only to decode: see {@link BODY_BYTES}. */
+  /** The bytes themselves, for a reader that only decodes them: see {@link BODY_BYTES}. */
   [BODY_BYTES](): Uint8Array | undefined {
     if (this.#real || this.#used) return undefined
     this.#used = true
@@ -133,16 +131,17 @@ class NodeRequest {
 forwardToReal(NodeRequest, Request)
 
 /**
- * The absolute URL of the message: scheme from the socket, authority from `Host`.
+ * The absolute URL of the message: scheme from the socket, authority from `Host`, path from
+ * Express's `originalUrl` when there is one (a mount point strips its prefix from `url`).
  *
  * @example
  * urlOf(incoming) // 'http://localhost:3000/hooks/subscriptions?limit=10'
  */
-export function urlOf(incoming: IncomingMessage): string {
+export function urlOf(incoming: IncomingMessage & { originalUrl?: string }): string {
   const encrypted = (incoming.socket as { encrypted?: boolean } | null)?.encrypted === true
   const host = incoming.headers.host ?? 'localhost'
   const origin = `${encrypted ? 'https' : 'http'}://${host}`
-  const path = incoming.url ?? '/'
+  const path = incoming.originalUrl ?? incoming.url ?? '/'
   // The common case without a second parse; anything unusual (an absolute-form target, a `//`
   // path, a host header with odd characters) is resolved the careful way.
   if (path.charCodeAt(0) === 47 && path.charCodeAt(1) !== 47 && PLAIN_HOST.test(host)) {

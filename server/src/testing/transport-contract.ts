@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
-import type { Receiver, startReceiver } from '../../test-kit/receiver'
-import type { Transport, TransportRequest } from '../transport'
+import type { Transport, TransportRequest } from '../delivery/transport'
+import type { Receiver, startReceiver } from './receiver'
 
 /**
  * A POST of a small JSON body to `url`, with a fresh signal and a 1 KiB response limit.

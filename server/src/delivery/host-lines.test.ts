@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest'
+import { targetJudge } from '../ssrf/judge-target'
+import { job, subscription } from '../testing/factories'
+import type { Dispatch } from './flight'
+import { HostLines, type HostLinesOptions } from './host-lines'
+
+const judge = targetJudge(true)
+
+/** A job for a subscription at `http://{host}/hook`. */
+function entry(host: string, subscriptionId = `sub_${host}`): Dispatch {
+  const target_url = `http://${host}/hook`
+  return {
+    job: job(0, { subscription_id: subscriptionId }),
+    subscription: subscription({ id: subscriptionId, target_url }),
+    target: judge(target_url),
+  }
+}
+
+/** Lines whose put-backs are recorded as `[host, until]`. */
+function hostLines(options: Omit<HostLinesOptions, 'putBack'>) {
+  const putBack: Array<[string, number]> = []
+  const lines = new HostLines({
+    ...options,
+    putBack: (dispatch, until) => putBack.push([dispatch.target.host, until]),
+  })
+  const started: Dispatch[] = []
+  /** Admits `count` jobs for `host` at `now`, returning the admissions. */
+  const admit = (host: string, count: number, now = 0) =>
+    Array.from({ length: count }, () => {
+      const dispatch = entry(host)
+      const admission = lines.admit(dispatch, now)
+      if (admission === 'start') started.push(dispatch)
+      return admission
+    })
+  /** Ends the oldest attempt in flight to `host` at `now`; its slot goes to the next in line. */
+  const finish = (host: string, now: number) => {
+    const at = started.findIndex((d) => d.target.host === host)
+    const [done] = started.splice(at, 1)
+    lines.release(done as Dispatch, now, (next) => started.push(next))
+  }
+  return { lines, putBack, started, admit, finish }
+}
+
+describe('HostLines', () => {
+  it('starts jobs until the host has perHost in flight, then lines them up', () => {
+    const { lines, admit } = hostLines({ global: 64, perHost: 2 })
+    expect(admit('a', 3)).toEqual(['start', 'start', 'wait'])
+    expect(lines).toMatchObject({ inFlight: 2, waiting: 1 })
+    expect(lines.activeOn('a')).toBe(2)
+  })
+
+  it('keeps a job behind its host line even when a slot is free (order within a host)', () => {
+    const { lines, admit, started } = hostLines({ global: 1, perHost: 8 })
+    expect(admit('a', 2)).toEqual(['start', 'wait'])
+    lines.release(started.shift() as Dispatch, 0, null)
+    expect(admit('a', 1)).toEqual(['wait'])
+  })
+
+  it('lines up no more than perHost for a host never seen to answer, and puts the rest back', () => {
+    const { admit, putBack } = hostLines({ global: 64, perHost: 2 })
+    expect(admit('a', 5)).toEqual(['start', 'start', 'wait', 'wait', 'put-back'])
+    expect(putBack).toEqual([['a', 10]])
+  })
+
+  it('keeps a fast host’s overflow in memory: its line holds what it answers in a second', () => {
+    const { lines, admit, finish, putBack } = hostLines({ global: 64, perHost: 8 })
+    admit('a', 8)
+    for (let i = 0; i < 8; i++) finish('a', 2) // 2 ms each
+    admit('a', 8, 2) // in flight again
+    // 8 attempts of 2 ms: 4,000 a second fit the line, more than the engine ever holds.
+    expect(lines.lineLimit('a', 2)).toBe(4000)
+    expect(admit('a', 120, 2).every((admission) => admission === 'wait')).toBe(true)
+    expect(putBack).toEqual([])
+  })
+
+  it('shortens the line of a slow host to what it answers in a second', () => {
+    const { lines, admit, finish } = hostLines({ global: 64, perHost: 2 })
+    admit('a', 2)
+    finish('a', 250)
+    finish('a', 250)
+    expect(lines.lineLimit('a', 250)).toBe(8) // 2 at a time, 250 ms each
+    admit('a', 2, 250)
+    expect(admit('a', 9, 250).filter((a) => a === 'put-back')).toHaveLength(1)
+  })
+
+  it('judges a hanging host by its oldest attempt in flight, and trims its line', () => {
+    const { lines, admit, finish, putBack } = hostLines({ global: 64, perHost: 2 })
+    admit('a', 2)
+    finish('a', 1)
+    finish('a', 1)
+    admit('a', 2, 1) // these two hang
+    expect(admit('a', 100, 1).every((admission) => admission === 'wait')).toBe(true)
+    expect(lines.trim(10)).toBe(0) // 9 ms old: 222 fit
+    expect(lines.trim(101)).toBe(80) // 100 ms old: 20 fit
+    expect(lines.waiting).toBe(20)
+    expect(lines.trim(2001)).toBe(18) // 2 s old: perHost fit
+    expect(lines.waiting).toBe(2)
+    expect(putBack).toHaveLength(98)
+  })
+
+  it('puts a saturated host back with a back-off that doubles while it stays saturated', () => {
+    const { admit, putBack } = hostLines({ global: 64, perHost: 1, backOff: { min: 10, max: 40 } })
+    admit('a', 2) // one in flight, one waiting: the line is full at perHost
+    for (const now of [0, 5, 10, 30, 70]) admit('a', 1, now)
+    expect(putBack.map(([, until]) => until)).toEqual([10, 10, 30, 70, 110])
+  })
+
+  it('forgets the back-off once the host has caught up (its line emptied)', () => {
+    const { admit, finish, putBack } = hostLines({ global: 64, perHost: 1 })
+    admit('a', 2)
+    admit('a', 1, 0) // put back until 10
+    admit('a', 1, 10) // put back until 30
+    finish('a', 5000) // the waiting one starts
+    finish('a', 5000) // its line is empty: caught up
+    admit('a', 2, 5000)
+    admit('a', 1, 5000)
+    expect(putBack.map(([, until]) => until)).toEqual([10, 30, 5010])
+  })
+
+  it('hands freed global slots to hosts in turn, skipping a host at its limit', () => {
+    const { lines, admit, finish, started } = hostLines({ global: 2, perHost: 1 })
+    admit('a', 1)
+    admit('b', 1)
+    admit('a', 1)
+    admit('c', 1)
+    // a's slot frees: a's next takes it, and a is at its limit again, so c waits for the next.
+    finish('a', 1)
+    expect(started.map((d) => d.target.host)).toEqual(['b', 'a'])
+    finish('b', 1)
+    expect(started.map((d) => d.target.host)).toEqual(['a', 'c'])
+    expect(lines).toMatchObject({ inFlight: 2, waiting: 0 })
+  })
+
+  it('starts nothing on release while closing', () => {
+    const { lines, admit, started } = hostLines({ global: 1, perHost: 1 })
+    admit('a', 2)
+    lines.release(started[0] as Dispatch, 0, null)
+    expect(lines).toMatchObject({ inFlight: 0, waiting: 1 })
+    expect(lines.drain()).toHaveLength(1)
+    expect(lines.waiting).toBe(0)
+  })
+
+  it('cancels the waiting jobs of one subscription only', () => {
+    const lines = new HostLines({ global: 1, perHost: 1, putBack: () => {} })
+    lines.admit(entry('a', 'sub_1'), 0)
+    lines.admit(entry('a', 'sub_1'), 0)
+    lines.admit(entry('b', 'sub_2'), 0)
+    expect(lines.cancel('sub_1')).toHaveLength(1)
+    expect(lines.waiting).toBe(1)
+    expect(lines.drain().map((d) => d.job.subscription_id)).toEqual(['sub_2'])
+  })
+})
