@@ -3,10 +3,13 @@ import { runApiBench } from './api'
 import { runDeliveryBench } from './delivery'
 import { runFanOutBench } from './fan-out'
 import { compare, type Figure } from './figure'
+import { runHangingHostBench } from './hanging-host'
 import { runMemoryBench } from './memory'
+import { runPeersBench } from './peers'
 import { formatReport } from './report'
 import { runBenches } from './run-benches'
 import { runtimeInfo } from './runtime'
+import { runScaleBench } from './scale'
 
 // Smoke runs: tiny sizes, shapes only. Speed is never asserted (`npm run bench` reports it).
 const slow = { timeout: 120_000 }
@@ -41,16 +44,92 @@ describe('delivery bench', () => {
       ['rh, postgres queue', null],
     ])
     expectRatios(result.figures)
+    expect(Object.keys(result.defaults).sort()).toEqual(['memory', 'postgres', 'sqlite'])
+    expect(result.defaultsBaseline).toMatchObject({ ...throughputShape, requests: 50 })
+    expect(result.rounds['rh (memory, defaults)']).toHaveLength(1)
+    expect(Object.keys(result.tables)).toEqual([
+      'rh (postgres, perHost 64)',
+      'rh (postgres, defaults)',
+    ])
   })
+
+  // Issue 17: with its defaults (perHost 8) rh put each claimed job of a busy host back into the
+  // queue, hundreds of `reschedule` writes per delivery. Counted, not timed.
+  it('keeps queue calls per delivery bounded with rh defaults on one busy host', slow, async () => {
+    const result = await runDeliveryBench({
+      requests: 400,
+      rounds: 1,
+      warmUp: 100,
+      storages: ['memory'],
+    })
+    const round = result.defaults.memory
+    expect(round?.completed).toBe(true)
+    const calls = round?.queueCalls ?? {}
+    expect(calls.reschedule ?? 0).toBeLessThanOrEqual(1)
+    const total = Object.values(calls).reduce((sum, n) => sum + n, 0)
+    expect(total).toBeLessThanOrEqual(8)
+  })
+})
+
+describe('scale bench', () => {
+  it('measures rh defaults at each burst size beside the 8-in-flight loop', slow, async () => {
+    const result = await runScaleBench({ sizes: [50, 100], storages: ['memory'] })
+    expect(result.baseline.map((t) => t.requests)).toEqual([50, 100])
+    expect(result.rh.memory?.map((round) => [round.requests, round.completed])).toEqual([
+      [50, true],
+      [100, true],
+    ])
+    expect(result.figures.map((f) => f.goal)).toEqual([0.9, 0.9])
+    expectRatios(result.figures)
+  })
+})
+
+describe('hanging-host bench', () => {
+  it('compares a healthy host beside a hanging one with the healthy host alone', slow, async () => {
+    const result = await runHangingHostBench({ requests: 50, rounds: 1, timeoutMs: 1000 })
+    expect(result.solo).toHaveLength(1)
+    expect(result.beside[0]).toMatchObject({ ...throughputShape, requests: 50 })
+    expect(result.hung).toBeGreaterThan(0)
+    expect(result.figures.map((f) => f.goal)).toEqual([0.9])
+    expectRatios(result.figures)
+  })
+})
+
+describe('peers bench', () => {
+  // The peers are Node libraries (BullMQ, pg-boss and graphile-worker need node's net and pg);
+  // `npm run bench` runs them on Node, so the smoke run does too.
+  it.skipIf(runtimeInfo().runtime !== 'node')(
+    'sends the same signed deliveries through every peer, counted by the receiver',
+    slow,
+    async () => {
+      const result = await runPeersBench({ requests: 40, fanOut: 40, rounds: 1 })
+      expect(result.peers.map((p) => [p.name, p.kind])).toEqual([
+        ['p-queue', 'memory'],
+        ['BullMQ', 'durable'],
+        ['pg-boss', 'durable'],
+        ['graphile-worker', 'durable'],
+      ])
+      for (const peer of result.peers) {
+        expect(peer.delivery[0]).toMatchObject({ ...throughputShape, requests: 40 })
+        expect(peer.fanOut[0]).toMatchObject({ ...throughputShape, requests: 40 })
+      }
+    },
+  )
 })
 
 describe('fan-out bench', () => {
   it('delivers one notification to every subscription across several hosts', slow, async () => {
     const result = await runFanOutBench({ subscriptions: 50, hosts: 2, perHost: 4, rounds: 1 })
-    expect(result).toMatchObject({ subscriptions: 50, hosts: 2, inFlight: 8 })
-    expect(result.rh).toMatchObject({ ...throughputShape, requests: 50 })
+    expect(result).toMatchObject({ subscriptions: 50, hosts: 2, inFlight: 8, defaults: false })
+    expect(result.rh.memory).toMatchObject({ ...throughputShape, requests: 50 })
     expect(result.baseline).toMatchObject({ ...throughputShape, requests: 50 })
     expectRatios(result.figures)
+  })
+
+  it('runs rh with its defaults when no perHost is given', slow, async () => {
+    const result = await runFanOutBench({ subscriptions: 40, hosts: 2, rounds: 1 })
+    expect(result).toMatchObject({ hosts: 2, inFlight: 16, defaults: true })
+    expect(result.figures.map((f) => f.goal)).toEqual([0.9])
   })
 })
 

@@ -1,9 +1,9 @@
 import { type Baseline, runtimeBaseline } from './baselines'
 import { compare, type Figure } from './figure'
-import { benchPayload } from './payload'
-import { createRhSystem } from './rh-system'
-import { startReceiver } from './start-receiver'
-import { openStorage, type StorageKind } from './storage'
+import { type BenchPayload, benchPayload } from './payload'
+import { createRhSystem, type RhSystem } from './rh-system'
+import { type Receiver, startReceiver } from './start-receiver'
+import { type BenchStorage, openStorage, type StorageKind } from './storage'
 import { best, stopwatch, type Throughput } from './throughput'
 import { withCleanUp, withDeadline } from './with-deadline'
 
@@ -13,11 +13,14 @@ export interface FanOutBenchOptions {
   subscriptions?: number
   /** Receiver ports, i.e. distinct target hosts. Default 8. */
   hosts?: number
-  /** Attempts in flight per host (rh's `perHost`, the baseline's connections per origin). Default 8. */
+  /**
+   * Attempts in flight per host: rh's `perHost` (global `hosts x perHost`) and the baseline's
+   * connections per origin. Default: rh's defaults (perHost 8, global 64), no option passed.
+   */
   perHost?: number
   /** Where rh keeps subscriptions and deliveries. Default memory. */
-  storage?: StorageKind
-  /** Measurements of each, interleaved; the best counts. Default 3. */
+  storages?: StorageKind[]
+  /** Measurements of each, interleaved; every round is kept, the best is the figure. Default 3. */
   rounds?: number
 }
 
@@ -26,12 +29,19 @@ export interface FanOutBenchResult {
   subscriptions: number
   hosts: number
   inFlight: number
+  /** `true` when rh ran with its default concurrency. */
+  defaults: boolean
   /** The runtime's baseline loop sending as many requests, round-robin over the same hosts. */
   baseline: Throughput
-  /** From `notify` (which matches and queues every delivery) to the last delivery result. */
-  rh: Throughput
+  /** Per storage, from `notify` (which matches and queues every delivery) to the last result. */
+  rh: Partial<Record<StorageKind, Throughput>>
+  /** Every round, by name. */
+  rounds: Record<string, Throughput[]>
   figures: Figure[]
 }
+
+/** Issue 17: one notify to 10 000 subscriptions over 8 hosts at defaults, against the baseline. */
+const DEFAULTS_GOAL = 0.9
 
 /**
  * Fan-out: one `notify` to `subscriptions` subscriptions spread over `hosts` receiver ports,
@@ -43,63 +53,78 @@ export interface FanOutBenchResult {
 export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<FanOutBenchResult> {
   const subscriptions = options.subscriptions ?? 10_000
   const hosts = options.hosts ?? 8
+  const defaults = options.perHost === undefined
   const perHost = options.perHost ?? 8
+  const inFlight = defaults ? Math.min(64, hosts * perHost) : hosts * perHost
   const rounds = options.rounds ?? 3
-  const inFlight = hosts * perHost
   const payload = await benchPayload()
   const receiver = await startReceiver({ ports: hosts })
-  const storage = await openStorage(options.storage ?? 'memory')
-  const rh = createRhSystem(storage, { secret: payload.secret, global: inFlight, perHost })
-  let opened: Baseline | undefined
+  const opened: Array<{ storage: BenchStorage; rh: RhSystem }> = []
+  let loop: Baseline | undefined
   const run = async (): Promise<FanOutBenchResult> => {
-    await rh.subscribe(receiver.urls, subscriptions)
-    const baselineLoop = await runtimeBaseline({
-      urls: receiver.urls,
-      inFlight,
-      payload,
-      connections: perHost,
-    })
-    opened = baselineLoop
-    const fanOut = async () => {
-      await receiver.reset()
-      const settled = rh.settled(subscriptions)
-      const watch = stopwatch()
-      await rh.notify(payload.data)
-      const { other } = await withDeadline(settled, 'fan-out', 60_000 + subscriptions * 10)
-      const figure = watch.stop('rh fan-out', subscriptions)
-      const stats = await receiver.stats()
-      if (other > 0 || stats.requests !== subscriptions) {
-        throw new Error(`fan-out: receiver saw ${stats.requests} of ${subscriptions}`)
-      }
-      return figure
+    loop = await runtimeBaseline({ urls: receiver.urls, inFlight, payload, connections: perHost })
+    const concurrency = defaults ? {} : { concurrency: { global: inFlight, perHost } }
+    for (const kind of options.storages ?? ['memory']) {
+      const storage = await openStorage(kind)
+      const rh = createRhSystem(storage, { secret: payload.secret, ...concurrency })
+      opened.push({ storage, rh })
+      await rh.subscribe(receiver.urls, subscriptions)
     }
-    await baselineLoop.run(Math.min(1000, subscriptions))
-    await fanOut()
-    let baseline: Throughput | undefined
-    let measured: Throughput | undefined
+    await loop.run(Math.min(1000, subscriptions))
+    for (const { storage, rh } of opened)
+      await fanOut(rh, storage.kind, receiver, payload, subscriptions)
+    const all: Record<string, Throughput[]> = {}
+    const keep = (t: Throughput) => {
+      all[t.name] = [...(all[t.name] ?? []), t]
+    }
     for (let round = 0; round < rounds; round++) {
-      baseline = best(baseline, await baselineLoop.run(subscriptions))
-      measured = best(measured, await fanOut())
+      keep(await loop.run(subscriptions))
+      for (const { storage, rh } of opened) {
+        keep(await fanOut(rh, storage.kind, receiver, payload, subscriptions))
+      }
     }
-    if (!baseline || !measured) throw new Error('fan-out: nothing measured')
-    const figures = [
-      compare(
+    const baseline = all[loop.name]?.reduce(best)
+    if (!baseline) throw new Error('fan-out: nothing measured')
+    const rh: FanOutBenchResult['rh'] = {}
+    const figures = opened.map(({ storage }) => {
+      const measured = all[`rh fan-out (${storage.kind})`]?.reduce(best) as Throughput
+      rh[storage.kind] = measured
+      return compare(
         'fan-out',
-        `rh, 1 notify -> ${subscriptions} subs`,
+        `rh, ${storage.kind}, 1 notify -> ${subscriptions} subs`,
         measured.perSecond,
         'deliveries/s',
-        {
-          name: baseline.name,
-          value: baseline.perSecond,
-        },
-      ),
-    ]
-    return { subscriptions, hosts, inFlight, baseline, rh: measured, figures }
+        { name: baseline.name, value: baseline.perSecond },
+        defaults ? DEFAULTS_GOAL : null,
+      )
+    })
+    return { subscriptions, hosts, inFlight, defaults, baseline, rh, rounds: all, figures }
   }
   return withCleanUp(run, [
-    ['baseline close', async () => opened?.close()],
-    ['rh close', () => rh.close()],
-    ['storage dispose', () => storage.dispose()],
+    ['baseline close', async () => loop?.close()],
+    ['rh close', () => Promise.all(opened.map(({ rh }) => rh.close()))],
+    ['storage dispose', () => Promise.all(opened.map(({ storage }) => storage.dispose()))],
     ['receiver close', () => receiver.close()],
   ])
+}
+
+/** One measured notify to every subscription, checked against what the receiver saw. */
+async function fanOut(
+  rh: RhSystem,
+  kind: StorageKind,
+  receiver: Receiver,
+  payload: BenchPayload,
+  subscriptions: number,
+): Promise<Throughput> {
+  await receiver.reset()
+  const settled = rh.settled(subscriptions)
+  const watch = stopwatch()
+  await rh.notify(payload.data)
+  const { other } = await withDeadline(settled, `fan-out (${kind})`, 60_000 + subscriptions * 10)
+  const figure = watch.stop(`rh fan-out (${kind})`, subscriptions)
+  const stats = await receiver.stats()
+  if (other > 0 || stats.requests !== subscriptions) {
+    throw new Error(`fan-out (${kind}): receiver saw ${stats.requests} of ${subscriptions}`)
+  }
+  return figure
 }

@@ -10,7 +10,10 @@ export interface Figure {
   baseline: { name: string; value: number } | null
   /** `value / baseline.value` (or its inverse when lower is better), 2 decimals. */
   ratio: number | null
-  /** The ratio the project aims for (`ratio >= goal`), or, with `lowerIsBetter`, a ceiling. */
+  /**
+   * The ratio the project aims for (`ratio >= goal`), or, with `lowerIsBetter`, a ceiling: on the
+   * ratio when there is a baseline, on the value when there is none.
+   */
   goal: number | null
   lowerIsBetter?: boolean
 }
@@ -36,6 +39,10 @@ export function compare(
 /** Whether a figure meets its goal (`null` when it has none). */
 export function meetsGoal(figure: Figure): boolean | null {
   if (figure.goal === null) return null
-  if (figure.lowerIsBetter) return figure.value <= figure.goal
+  if (figure.lowerIsBetter) {
+    return figure.baseline
+      ? figure.ratio !== null && figure.ratio <= figure.goal
+      : figure.value <= figure.goal
+  }
   return figure.ratio !== null && figure.ratio >= figure.goal
 }

@@ -4,6 +4,7 @@
  *
  *   node --import tsx --conditions=source bench/main.ts [--quick] [--only=delivery,api]
  *     [--storages=memory,sqlite] [--deliveries=N] [--rounds=N] [--json]
+ *     [--scale=5000,20000,80000] [--hanging=N] [--ms-per-delivery=N]
  */
 import { formatReport } from './report'
 import { type BenchName, type BenchSizes, benchNames, runBenches } from './run-benches'
@@ -24,6 +25,9 @@ const storages = list('storages')
 if (storages) sizes.storages = storages as StorageKind[]
 if (flag('deliveries')) sizes.deliveries = Number(flag('deliveries'))
 if (flag('rounds')) sizes.rounds = Number(flag('rounds'))
+if (flag('scale')) sizes.scale = (list('scale') ?? []).map(Number)
+if (flag('hanging')) sizes.hanging = Number(flag('hanging'))
+if (flag('ms-per-delivery')) sizes.msPerDelivery = Number(flag('ms-per-delivery'))
 
 const report = await runBenches({
   quick: args.includes('--quick'),

@@ -8,7 +8,8 @@
  * JSON line `{"ports":[...]}` once listening. `GET /__stats` answers
  * `{ requests, bytes, signed, connections }` (over every port, the stats request itself
  * excluded; `connections` counts the sockets opened);
- * `POST /__reset` zeroes them. It exits when its stdin closes, so it never outlives the bench.
+ * `POST /__reset` zeroes them. A request to `/hang` is read and never answered (counted in
+ * `hung`, since the start and never reset, not in `requests`): a receiver host that hangs. It exits when its stdin closes, so it never outlives the bench.
  */
 import { createServer } from 'node:http'
 
@@ -19,12 +20,13 @@ let requests = 0
 let bytes = 0
 let signed = 0
 let connections = 0
+let hung = 0
 
 /** @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response */
 function handle(request, response) {
   if (request.url === '/__stats') {
     request.resume()
-    const body = JSON.stringify({ requests, bytes, signed, connections })
+    const body = JSON.stringify({ requests, bytes, signed, connections, hung })
     response.writeHead(200, { 'content-type': 'application/json' }).end(body)
     return
   }
@@ -35,6 +37,11 @@ function handle(request, response) {
     signed = 0
     connections = 0
     response.writeHead(204).end()
+    return
+  }
+  if (request.url === '/hang') {
+    request.resume()
+    hung++
     return
   }
   let size = 0

@@ -34,8 +34,8 @@ export function formatReport(report: BenchReport): string {
   ]
   for (const f of report.figures) {
     const ok = meetsGoal(f)
-    const goal =
-      f.goal === null ? '' : f.lowerIsBetter ? `< ${num(f.goal)}` : `>= ${f.goal.toFixed(2)}`
+    const ceiling = f.baseline ? `<= ${f.goal?.toFixed(2)}x` : `< ${num(f.goal ?? 0)}`
+    const goal = f.goal === null ? '' : f.lowerIsBetter ? ceiling : `>= ${f.goal.toFixed(2)}`
     const verdict = ok === null ? '' : ok ? ' ok' : ' MISS'
     const baseline = f.baseline ? `${f.baseline.name} ${num(f.baseline.value)}` : ''
     lines.push(

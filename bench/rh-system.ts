@@ -1,4 +1,5 @@
-import { createResthooks, type DeliveryResult, newId, type Resthooks } from '@rh/server'
+import { createResthooks, type DeliveryResult, type Resthooks } from '@rh/server'
+import { newId } from '../server/src/ids'
 import { BENCH_EVENT, BENCH_OWNER } from './payload'
 import type { BenchStorage } from './storage'
 
@@ -23,12 +24,18 @@ export interface RhSystem {
  * straight into the store (the API has its own benchmark).
  *
  * @example
- * const rh = createRhSystem(storage, { secret, global: 64, perHost: 64 })
+ * const rh = createRhSystem(storage, { secret, concurrency: { global: 64, perHost: 64 } })
  * await rh.subscribe([receiver.url], 1)
  */
 export function createRhSystem(
   storage: BenchStorage,
-  options: { secret: string; global: number; perHost: number },
+  options: {
+    secret: string
+    /** rh's `concurrency`; omitted, rh runs with its defaults (perHost 8, global 64). */
+    concurrency?: { global: number; perHost: number }
+    /** rh's attempt `timeout` in ms; omitted, rh's default. */
+    timeout?: number
+  },
 ): RhSystem {
   const rh = createResthooks({
     authenticate: () => BENCH_OWNER,
@@ -37,7 +44,8 @@ export function createRhSystem(
     signing: { secret: options.secret },
     handshake: false,
     allowPrivateTargets: true,
-    concurrency: { global: options.global, perHost: options.perHost },
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
   })
   let n = 0
   return {

@@ -2,15 +2,29 @@ import { type ApiBenchResult, runApiBench } from './api'
 import { type DeliveryBenchResult, runDeliveryBench } from './delivery'
 import { type FanOutBenchResult, runFanOutBench } from './fan-out'
 import { compare } from './figure'
+import { formatRounds } from './format-round'
+import { runHangingHostBench } from './hanging-host'
 import { machineInfo } from './machine'
 import { type MemoryBenchResult, runMemoryBench } from './memory'
+import { type PeerComparable, peerFigures } from './peer-figures'
+import { runPeersBench } from './peers'
+import { formatTableStats } from './pg-table-stats'
 import type { BenchReport } from './report'
+import { runScaleBench, type ScaleBenchResult } from './scale'
 import { runSignVerifyBench } from './sign-verify'
 import type { StorageKind } from './storage'
-import type { Throughput } from './throughput'
 
 /** The benchmarks, in the order they run. */
-export const benchNames = ['delivery', 'fan-out', 'api', 'memory', 'sign-verify'] as const
+export const benchNames = [
+  'delivery',
+  'fan-out',
+  'scale',
+  'hanging-host',
+  'peers',
+  'api',
+  'memory',
+  'sign-verify',
+] as const
 
 /** One of {@link benchNames}. */
 export type BenchName = (typeof benchNames)[number]
@@ -27,6 +41,12 @@ export interface BenchSizes {
   memoryJobs: number
   memorySubscriptions: number
   signVerifyIterations: number
+  /** Burst sizes of the `scale` bench (rh defaults). */
+  scale: number[]
+  /** Healthy-host deliveries per round of the `hanging-host` bench. */
+  hanging: number
+  /** A burst of N is cut (and reported as such) after `30 s + N x msPerDelivery`. */
+  msPerDelivery: number
 }
 
 /** The sizes of `npm run bench`. */
@@ -39,6 +59,9 @@ export const fullSizes: BenchSizes = {
   memoryJobs: 100_000,
   memorySubscriptions: 1_000_000,
   signVerifyIterations: 30_000,
+  scale: [5000, 20_000, 80_000],
+  hanging: 5000,
+  msPerDelivery: 2,
 }
 
 /** The sizes of `npm run bench -- --quick`. */
@@ -51,6 +74,9 @@ export const quickSizes: BenchSizes = {
   memoryJobs: 10_000,
   memorySubscriptions: 100_000,
   signVerifyIterations: 2000,
+  scale: [1000, 2000, 4000],
+  hanging: 500,
+  msPerDelivery: 2,
 }
 
 /** Options of {@link runBenches}. */
@@ -65,9 +91,6 @@ export interface RunBenchesOptions {
 }
 
 const n = (value: number) => value.toLocaleString('en-US')
-const line = (t: Throughput) =>
-  `${t.name.padEnd(22)}${n(t.perSecond).padStart(10)} /s  (${n(t.requests)} in ${n(t.ms)} ms${t.cpuMicros === null ? '' : `, ${t.cpuMicros} µs CPU each`})`
-
 /**
  * Runs the chosen benchmarks one after the other and gathers their figures into a
  * {@link BenchReport}. A benchmark that throws is recorded in `errors`; the rest still run.
@@ -86,20 +109,61 @@ export async function runBenches(options: RunBenchesOptions = {}): Promise<Bench
     details: {},
     errors: {},
   }
+  const results: PeerComparable = {}
   const run: Record<BenchName, () => Promise<void>> = {
     async delivery() {
       const result = await runDeliveryBench({
         requests: sizes.deliveries,
         rounds: sizes.rounds,
         storages: sizes.storages,
+        msPerDelivery: sizes.msPerDelivery,
       })
+      results.delivery = result
       report.figures.push(...result.figures)
       report.details.delivery = deliveryDetails(result)
     },
     async 'fan-out'() {
-      const result = await runFanOutBench({ subscriptions: sizes.fanOut, rounds: sizes.rounds })
+      const result = await runFanOutBench({
+        subscriptions: sizes.fanOut,
+        rounds: sizes.rounds,
+        storages: sizes.storages.filter((kind) => kind !== 'sqlite-normal'),
+      })
       report.figures.push(...result.figures)
       report.details['fan-out'] = fanOutDetails(result)
+      results.fanOut = result
+    },
+    async scale() {
+      const result = await runScaleBench({
+        sizes: sizes.scale,
+        storages: sizes.storages.filter((kind) => kind !== 'sqlite-normal'),
+        msPerDelivery: sizes.msPerDelivery,
+      })
+      report.figures.push(...result.figures)
+      report.details.scale = scaleDetails(result)
+    },
+    async 'hanging-host'() {
+      const result = await runHangingHostBench({ requests: sizes.hanging, rounds: sizes.rounds })
+      report.figures.push(...result.figures)
+      report.details['hanging-host'] = [
+        `rh defaults, memory, attempt timeout ${result.timeoutMs} ms; each notify goes to a healthy host and one that never answers (${n(result.hung)} attempts hung); ${n(result.requests)} healthy deliveries per round`,
+        ...formatRounds('healthy host alone', result.solo),
+        ...formatRounds('healthy host beside hanging', result.beside),
+      ]
+    },
+    async peers() {
+      const result = await runPeersBench({
+        requests: sizes.deliveries,
+        fanOut: sizes.fanOut,
+        rounds: sizes.rounds,
+      })
+      report.figures.push(...peerFigures(result, results))
+      report.details.peers = [
+        `each peer: ${n(result.requests)} jobs enqueued one by one (64 at once), then ${n(result.fanOut)} with its bulk API over 8 hosts; ${result.concurrency} in flight; signed per job (standardwebhooks) and posted with undici`,
+        ...result.peers.flatMap((peer) => [
+          ...formatRounds(`${peer.name} delivery`, peer.delivery),
+          ...formatRounds(`${peer.name} fan-out`, peer.fanOut),
+        ]),
+      ]
     },
     async api() {
       const result = await runApiBench({
@@ -150,18 +214,33 @@ export async function runBenches(options: RunBenchesOptions = {}): Promise<Bench
 
 function deliveryDetails(result: DeliveryBenchResult): string[] {
   return [
-    `${n(result.requests)} deliveries of ${result.bodyBytes} bytes, ${result.inFlight} in flight, one subscription, one notify per delivery, best of the rounds`,
-    line(result.baseline),
-    ...result.references.map(line),
-    ...Object.values(result.rh).map(line),
+    `${n(result.requests)} deliveries of ${result.bodyBytes} bytes, one subscription, one notify per delivery (64 notifying at once); rh at perHost ${result.inFlight} against ${result.inFlight} in flight, rh defaults against 8 in flight; figures above are the best round, every round below`,
+    ...Object.entries(result.rounds).flatMap(([name, rounds]) => formatRounds(name, rounds)),
+    ...Object.entries(result.tables).flatMap(([name, stats]) => [
+      `${name}: PostgreSQL tables after the last round`,
+      ...formatTableStats(stats),
+    ]),
+  ]
+}
+
+function scaleDetails(result: ScaleBenchResult): string[] {
+  return [
+    `rh defaults, one receiver host, one round per N after a warm-up of ${n(result.sizes[0] ?? 0)}; baseline with 8 in flight at each N`,
+    ...formatRounds('undici request (8), by N', result.baseline),
+    ...Object.entries(result.rh).flatMap(([kind, rounds]) =>
+      formatRounds(`rh (${kind}, defaults), by N`, rounds),
+    ),
+    ...(result.tables
+      ? ['PostgreSQL tables after the largest N', ...formatTableStats(result.tables)]
+      : []),
   ]
 }
 
 function fanOutDetails(result: FanOutBenchResult): string[] {
+  const setting = result.defaults ? 'rh defaults' : 'rh perHost set'
   return [
-    `1 notify -> ${n(result.subscriptions)} subscriptions on ${result.hosts} hosts (receiver ports), ${result.inFlight} in flight`,
-    line(result.baseline),
-    `${line(result.rh)}: all delivered ${n(result.rh.ms)} ms after notify`,
+    `1 notify -> ${n(result.subscriptions)} subscriptions on ${result.hosts} hosts (receiver ports), ${result.inFlight} in flight (${setting}); from notify until every result`,
+    ...Object.entries(result.rounds).flatMap(([name, rounds]) => formatRounds(name, rounds)),
   ]
 }
 

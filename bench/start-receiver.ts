@@ -10,6 +10,8 @@ export interface ReceiverStats {
   signed: number
   /** Connections opened (keep-alive reuses them). */
   connections: number
+  /** Requests to `/hang`, which are never answered, since the receiver started (not reset). */
+  hung: number
 }
 
 /** A running `bench/receiver.mjs`. */

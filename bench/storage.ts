@@ -5,6 +5,7 @@ import type { DeliveryQueue } from '../server/src/queue/delivery-queue'
 import { memoryQueue } from '../server/src/queue/memory-queue'
 import { memoryStore } from '../server/src/store/memory-store'
 import type { SubscriptionStore } from '../server/src/store/subscription-store'
+import { pgTableStats, type TableStats } from './pg-table-stats'
 
 /**
  * Where a benchmark keeps subscriptions and pending deliveries. `sqlite` syncs every commit
@@ -18,6 +19,8 @@ export interface BenchStorage {
   kind: StorageKind
   store: SubscriptionStore
   queue: DeliveryQueue
+  /** PostgreSQL only: size and dead rows of rh's tables now. */
+  tableStats?: () => Promise<TableStats[]>
   /** Closes connections and deletes the database file or schema. */
   dispose(): Promise<void>
 }
@@ -53,23 +56,23 @@ export async function openStorage(kind: StorageKind): Promise<BenchStorage> {
       },
     }
   }
-  const { default: postgres } = await import('postgres')
-  const { migrate, postgresQueue, postgresStore } = await import('../server/src/postgres/index')
+  const { default: driver } = await import('postgres')
+  const { postgres } = await import('../server/src/postgres/index')
   const schema = `rh_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+  const admin = driver(postgresUrl, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create schema "${schema}"`)
-  const sql = postgres(postgresUrl, {
-    max: 16,
-    onnotice: () => {},
-    connection: { search_path: schema },
-  })
-  await migrate(sql)
+  const db = postgres(
+    driver(postgresUrl, { max: 16, onnotice: () => {}, connection: { search_path: schema } }),
+  )
+  await db.migrate()
   return {
     kind,
-    store: postgresStore(sql),
-    queue: postgresQueue(sql),
+    store: db.store,
+    queue: db.queue,
+    tableStats: () => pgTableStats(admin, schema),
     async dispose() {
-      await sql.end({ timeout: 5 })
+      await db.close()
+      // Dropping the schema frees its files: no bloat is left behind (autovacuum may be off).
       await admin.unsafe(`drop schema if exists "${schema}" cascade`)
       await admin.end({ timeout: 5 })
     },

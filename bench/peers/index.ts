@@ -1,0 +1,7 @@
+export { bullmqPeer } from './bullmq-peer'
+export { graphileWorkerPeer } from './graphile-worker-peer'
+export { pQueuePeer } from './p-queue-peer'
+export type { Peer, PeerContext, PeerJob } from './peer'
+export { createTally } from './peer'
+export { pgBossPeer } from './pg-boss-peer'
+export { signedSender } from './send-signed'
