@@ -4,6 +4,7 @@ import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/deliver
 import { createQueueWriter } from '../queue/queue-write'
 import type { PostgresOptions } from './postgres'
 import { applyQueueWrites } from './queue-writes'
+import { createQueueVacuum, DEFAULT_VACUUM_EVERY } from './queue-vacuum'
 
 function toJob(row: Row): DeliveryJob {
   return {
@@ -55,6 +56,7 @@ export function postgresQueue(sql: Sql, options: PostgresOptions = {}): Delivery
   const channel = options.channel ?? 'rh_wake'
   const stops = new Set<() => Promise<void>>()
   const writes = createQueueWriter((group) => applyQueueWrites(sql, channel, group))
+  const vacuum = createQueueVacuum(sql, options.vacuumEvery ?? DEFAULT_VACUUM_EVERY)
   return {
     async enqueue(jobs) {
       if (jobs.length > 0) await writes.write({ kind: 'enqueue', jobs })
@@ -71,16 +73,19 @@ export function postgresQueue(sql: Sql, options: PostgresOptions = {}): Delivery
           order by available_at, id limit ${limit}
           for update skip locked))
         returning *`
+      vacuum.count(rows.length)
       return rows
         .map(toJob)
         .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
     },
 
     complete(id) {
+      vacuum.count(1)
       return writes.write({ kind: 'complete', id })
     },
 
     reschedule(id, attempt, nextAttemptAt) {
+      vacuum.count(1)
       return writes.write({ kind: 'reschedule', id, attempt, at: nextAttemptAt })
     },
 
@@ -140,6 +145,7 @@ export function postgresQueue(sql: Sql, options: PostgresOptions = {}): Delivery
     /** Stops every `onWake` listener; the caller still owns (and ends) `sql`. */
     async close() {
       await writes.drain()
+      await vacuum.drain()
       await Promise.all([...stops].map((stop) => stop()))
       stops.clear()
     },

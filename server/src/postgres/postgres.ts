@@ -8,6 +8,11 @@ import { postgresStore } from './postgres-store'
 export interface PostgresOptions {
   /** The LISTEN/NOTIFY channel that wakes workers in other processes (default `rh_wake`). */
   channel?: string
+  /**
+   * When the server's autovacuum is off, vacuum the queue table after this many dead rows of
+   * its own making (default 20,000; `0` never). See `createQueueVacuum`.
+   */
+  vacuumEvery?: number
 }
 
 /**
