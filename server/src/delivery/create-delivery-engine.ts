@@ -12,7 +12,7 @@ import { HostLines, LINE_WAIT_MS } from './host-lines'
 import { createKeyedLock } from './keyed-lock'
 import { createResultsStream } from './results-stream'
 import { defaultRetryPolicy } from './retry-policy'
-import { sendAttempt } from './send-attempt'
+import { type AttemptOutcome, sendAttempt } from './send-attempt'
 import { settleAttempt } from './settle-attempt'
 import type { DeliveryEngine, DeliveryEngineOptions, DeliveryResult } from './types'
 
@@ -61,6 +61,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   }
   const flights = new Set<Flight>()
   let claimed = 0 // jobs between claim and attempt (reading their subscription)
+  let settling = 0 // attempts answered, their outcome being written
   let closing: Promise<void> | null = null
   let unsubscribeWake: (() => void) | null = null
   let cancelTrim: (() => void) | null = null
@@ -70,7 +71,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     globalLimit,
     // A lease outlives an attempt plus a wait in a host's line; then the job is claimable again.
     leaseMs: options.leaseMs ?? Math.max(60_000, 3 * timeout),
-    held: () => claimed + lines.inFlight + lines.waiting,
+    held: () => claimed + lines.inFlight + lines.waiting + settling,
     dispatch: dispatchAll,
   })
 
@@ -136,12 +137,24 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     flight.done = run(flight)
   }
 
-  /** One attempt and its consequences; then its slot goes to the next waiting job. */
+  /**
+   * One attempt, then its consequences. The slot goes to the next waiting job as soon as the
+   * receiver has answered, not once the outcome is written: the writes of many attempts then
+   * share one commit of a durable queue, instead of `perHost` at a time.
+   */
   async function run(flight: Flight) {
+    let outcome: AttemptOutcome | undefined
     try {
-      const outcome = await sendAttempt(flight, attemptContext)
+      outcome = await sendAttempt(flight, attemptContext)
+    } catch {
+      // Never, by its contract; the job's lease runs out and it is tried again.
+    } finally {
+      settling++
+      lines.release(flight.dispatch, clock.now(), loop.running ? fly : null)
+    }
+    try {
       // Unless close() took the job back meanwhile.
-      if (!flight.released) {
+      if (outcome && !flight.released) {
         flight.settling = true
         const { job, subscription } = flight.dispatch
         stream.publish(await settleAttempt({ job, subscription, ...outcome }, settleContext))
@@ -149,8 +162,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     } catch {
       // A store or queue error while settling: the lease runs out and the job is retried.
     } finally {
+      settling--
       flights.delete(flight)
-      lines.release(flight.dispatch, clock.now(), loop.running ? fly : null)
       loop.wake()
     }
   }

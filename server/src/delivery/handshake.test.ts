@@ -96,6 +96,22 @@ describe('handshake', () => {
       checks.handshake({ target_url: gone.url, events: ['a'], secret: null }),
     )
     expect(error.message).toMatch(/connection refused/)
+    // What to look up: the method, the URL and the system's error code.
+    expect(error.message).toContain(`POST ${gone.url}`)
+    expect(error.message).toMatch(/ECONNREFUSED|ConnectionRefused/)
+  })
+
+  it('says on a 401 that the receiver must verify with the subscription’s secret', async () => {
+    const target = await receiver((_, response) => {
+      response.writeHead(401).end()
+    })
+    const { checks } = setup()
+    const error = await failure(
+      checks.handshake({ target_url: target.url, events: ['a'], secret: null }),
+    )
+    expect(error.message).toMatch(/status 401/)
+    expect(error.message).toMatch(/verify with the subscription's secret/)
+    expect(error.message).toMatch(/"secret"/)
   })
 
   it('refuses a private target before connecting to it', async () => {

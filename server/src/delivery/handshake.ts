@@ -4,7 +4,7 @@ import { ResthooksError } from '../errors'
 import { newId } from '../ids'
 import { encodeBase64Url } from './base64url'
 import { deliveryHeaders } from './delivery-headers'
-import { describeNetworkError } from './network-error'
+import { describeNetworkError, networkErrorCode } from './network-error'
 import type { Transport } from './transport'
 
 /** What {@link handshake} needs. */
@@ -59,14 +59,20 @@ export async function handshake(
     text = response.bodyText
   } catch (error) {
     const why = describeNetworkError(error, controller.signal)
+    const code = networkErrorCode(error)
     throw failed(
       why === 'timeout'
-        ? `the target did not answer the handshake within ${context.timeout} ms`
-        : `the handshake could not reach the target: ${why}`,
+        ? `the target did not answer the handshake (POST ${target.target_url}) within ${context.timeout} ms`
+        : `the handshake could not reach the target: POST ${target.target_url} failed: ${why}${code ? ` (${code})` : ''}`,
       error,
     )
   } finally {
     cancel()
+  }
+  if (status === 401 || status === 403) {
+    throw failed(
+      `the target answered the handshake with status ${status}, expected 2xx: it refused the signature. A receiver must verify with the subscription's secret; the server generates one (shown once, after the handshake) unless the subscribe request gives its own "secret", so subscribe with your own secret and give the receiver the same one`,
+    )
   }
   if (status < 200 || status >= 300) {
     throw failed(`the target answered the handshake with status ${status}, expected 2xx`)

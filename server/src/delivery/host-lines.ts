@@ -11,8 +11,8 @@ export const HOST_BUSY_DELAY = { min: 10, max: 1000 }
 /**
  * How long a job may expect to wait in its host's line, in ms. A host's line holds what the
  * host answers in this time at its measured pace (`perHost` attempts, each taking the host's
- * recent average, or as long as its oldest attempt in flight has been running), at least
- * `perHost` jobs: a fast receiver's overflow waits in memory, leased, with no queue write,
+ * recent average, or once its oldest attempt in flight has run longer than this, that long),
+ * at least `perHost` jobs: a fast receiver's overflow waits in memory, leased, with no queue write,
  * while a slow or hanging one's goes back to the queue, so it cannot fill the memory that the
  * other hosts' jobs need. Far below any lease, so a job never outlives its lease in a line.
  */
@@ -99,8 +99,11 @@ export class HostLines {
     const pace = this.paces.get(host)
     // Never seen to answer: no more than `perHost` wait until it has.
     if (!pace || pace.average === null) return perHost
+    // An attempt in flight for longer than the line's wait marks a host that hangs; a younger
+    // one says nothing yet (a busy event loop makes every attempt look slow for a moment).
     const oldest = pace.starts[0]
-    const slowest = oldest === undefined ? pace.average : Math.max(pace.average, now - oldest)
+    const hanging = oldest === undefined ? 0 : now - oldest
+    const slowest = hanging >= this.lineWaitMs ? Math.max(pace.average, hanging) : pace.average
     if (slowest <= 0) return Number.POSITIVE_INFINITY
     return Math.max(perHost, Math.floor((perHost * this.lineWaitMs) / slowest))
   }

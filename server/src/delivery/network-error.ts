@@ -50,3 +50,20 @@ export function describeNetworkError(error: unknown, signal?: AbortSignal): stri
   if (/timed? ?out/i.test(text)) return 'timeout'
   return text === '' ? 'network error' : `network error: ${text}`
 }
+
+/**
+ * The first error code (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...) in an error's `cause` chain, or
+ * `undefined`: what to search for when the description is not enough.
+ *
+ * @example
+ * networkErrorCode(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })) // 'ECONNREFUSED'
+ */
+export function networkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; current && depth < 5; depth++) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown }
+    if (typeof code === 'string' && code !== TARGET_REFUSED) return code
+    current = cause
+  }
+  return undefined
+}
