@@ -10,6 +10,8 @@ export default packageConfig(
     sqlite: 'src/sqlite/index.ts',
     cli: 'src/cli/index.ts',
   },
-  // The test kit imports vitest; the user's own copy must be the one it registers tests with.
-  { external: ['vitest'] },
+  // Never bundled: @rh/protocol is a dependency, so `err instanceof ProtocolError` holds for the
+  // errors the server throws (one copy, one class); the test kit's vitest must be the user's own,
+  // the one it registers tests with (an optional peer).
+  { external: ['@rh/protocol', 'vitest'] },
 )

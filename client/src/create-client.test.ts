@@ -241,5 +241,9 @@ describe('createClient against a real @rh/server', () => {
     })
     const error = await failure(client.list())
     expect(error.code).toBe('network_error')
+    // The method, the URL and the system's code: enough to see the server is not running there.
+    expect(error.message).toContain(`GET http://127.0.0.1:${port}/hooks/subscriptions failed`)
+    expect(error.message).toContain('ECONNREFUSED')
+    expect(error.message).not.toMatch(/fetch failed/)
   })
 })

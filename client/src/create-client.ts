@@ -8,6 +8,11 @@ import {
   type WritableStatus,
 } from '@rh/protocol'
 import { RhClientError } from './client-error'
+import {
+  GoResthooksSubscriptionSchema,
+  toSubscription,
+  unknownIdAsNotFound,
+} from './go-resthooks-profile'
 import { createRequester, type RequestOptions } from './request'
 
 /** The events a server emits, by name, with the type of each event's `data`. */
@@ -23,6 +28,12 @@ export type ServerProfile = 'rh' | 'go-resthooks'
 export interface ClientOptions extends RequestOptions {
   /** `'rh'` by default. */
   profile?: ServerProfile | undefined
+  /**
+   * go-resthooks profile only: sent as `user_id` with every subscribe. go-resthooks has no
+   * authentication and takes the owner from this field (an integer there); an rh server takes
+   * the owner from the credentials and keeps `user_id` only as a label (see its README).
+   */
+  userId?: number | string | undefined
 }
 
 /** Options of {@link RhClient.subscribe}. */
@@ -128,13 +139,18 @@ export function createClient<TEvents extends EventMap = EventMap>(
             'the go-resthooks profile subscribes one event at a time, without metadata or secret',
           )
         }
-        return request({
+        const answer = await request({
           method: 'POST',
           path: '/subscribe',
-          body: { event: list[0], target_url: targetUrl },
-          schema: SubscriptionSchema,
+          body: {
+            event: list[0],
+            target_url: targetUrl,
+            ...(options.userId === undefined ? {} : { user_id: options.userId }),
+          },
+          schema: GoResthooksSubscriptionSchema,
           signal,
         })
+        return toSubscription(answer, Date.now())
       }
       return request({
         method: 'POST',
@@ -182,8 +198,17 @@ export function createClient<TEvents extends EventMap = EventMap>(
     },
 
     async unsubscribe(id, { signal } = {}) {
-      const route = profile === 'rh' ? path(id) : `/unsubscribe/${encodeURIComponent(id)}`
-      await request({ method: 'DELETE', path: route, schema: undefined, signal })
+      if (profile === 'rh') {
+        await request({ method: 'DELETE', path: path(id), schema: undefined, signal })
+        return
+      }
+      const route = `/unsubscribe/${encodeURIComponent(id)}`
+      // go-resthooks answers 200 with an empty body; a 500 for an unknown id is a not-found.
+      await request({ method: 'DELETE', path: route, schema: undefined, signal }).catch(
+        (error: unknown) => {
+          throw unknownIdAsNotFound(error)
+        },
+      )
     },
 
     async attempts(id, { cursor, limit, signal } = {}) {

@@ -104,7 +104,12 @@ describe('createReceiver', () => {
       new Request('http://127.0.0.1/hooks', { method: 'POST', body: JSON.stringify(created()) }),
     )
     expect(bare.status).toBe(401)
-    expect(await bare.json()).toMatchObject({ code: 'missing_header' })
+    // No Standard Webhooks header at all: a sender that does not sign (go-resthooks), said so.
+    expect(await bare.json()).toMatchObject({
+      code: 'unsigned_sender',
+      title: 'Webhook not signed',
+      detail: expect.stringContaining('does not sign'),
+    })
     expect(errors).toHaveLength(3)
   })
 
@@ -142,6 +147,23 @@ describe('createReceiver', () => {
     expect((await receiver(await delivery(created(), { id }))).status).toBe(200)
     expect((await receiver(await delivery(created()))).status).toBe(204)
     expect(calls).toBe(2)
+  })
+
+  it('answers a replay as a duplicate as long as its timestamp passes the tolerance', async () => {
+    let calls = 0
+    let time = now()
+    const receiver = createReceiver<Events>({
+      secret,
+      tolerance: 1000,
+      now: () => time,
+      on: { 'post.created': () => void calls++ },
+    })
+    const captured = await delivery(created())
+    expect((await receiver(captured.clone())).status).toBe(204)
+    // 900 s on, the timestamp still passes a 1000 s tolerance: the id must still be known.
+    time += 900_000
+    expect((await receiver(captured)).status).toBe(200)
+    expect(calls).toBe(1)
   })
 
   it('calls the handler for every delivery when dedupe is off', async () => {

@@ -61,7 +61,11 @@ export type ReceiverOptions<TEvents extends EventMap = EventMap> = ReceiverKeys 
   tolerance?: number | undefined
   /** The current time in milliseconds; `Date.now` by default. */
   now?: (() => number) | undefined
-  /** Where handled `webhook-id`s are remembered; `memoryDedupe()` by default, `false` for none. */
+  /**
+   * Where handled `webhook-id`s are remembered; `false` for none. By default `memoryDedupe()`,
+   * keeping each id for twice `tolerance` (at least 10 minutes): a delivery replayed while its
+   * timestamp still passes is answered as a duplicate.
+   */
   dedupe?: DedupeStore | false | undefined
   /** Largest accepted body in bytes; 1 MiB by default. Larger bodies are answered 413. */
   maxBodyBytes?: number | undefined
@@ -92,7 +96,13 @@ export function createReceiver<TEvents extends EventMap = EventMap>(
 ): Receiver {
   const keys = 'secrets' in options ? options.secrets : options.secret
   const verifier = createVerifier(keys, verifierOptions(options))
-  const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? memoryDedupe())
+  // An id is remembered as long as a captured copy of it could still pass the timestamp check.
+  const replayWindowMs = 2 * (options.tolerance ?? 300) * 1000
+  const dedupe =
+    options.dedupe === false
+      ? undefined
+      : (options.dedupe ??
+        memoryDedupe({ ttlMs: Math.max(600_000, replayWindowMs), now: options.now }))
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const handlers = options.on as Record<string, Handler<unknown> | undefined>
 

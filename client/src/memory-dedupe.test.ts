@@ -46,6 +46,19 @@ describe('memoryDedupe', () => {
     expect(dedupe.claim('msg_a')).toBe('claimed')
   })
 
+  it('remembers a handled id for the whole ttl, however many others arrive meanwhile', () => {
+    const time = clock()
+    const dedupe = memoryDedupe({ now: time.now })
+    dedupe.claim('msg_replayed')
+    dedupe.complete('msg_replayed')
+    for (let i = 0; i < 10_001; i++) {
+      dedupe.claim(`msg_${i}`)
+      dedupe.complete(`msg_${i}`)
+    }
+    time.advance(299_000)
+    expect(dedupe.claim('msg_replayed')).toBe('done')
+  })
+
   it('forgets the oldest ids beyond max', () => {
     const dedupe = memoryDedupe({ max: 2 })
     for (const id of ['msg_a', 'msg_b', 'msg_c']) {

@@ -28,9 +28,17 @@ export interface DedupeStore {
 
 /** Options of {@link memoryDedupe}. */
 export interface MemoryDedupeOptions {
-  /** How long a handled id is remembered, in milliseconds; 10 minutes by default. */
+  /**
+   * How long a handled id is remembered, in milliseconds; 10 minutes by default: twice the
+   * receiver's default 300 s tolerance, the whole time a captured delivery could be replayed
+   * (`createReceiver` raises it to twice its own tolerance).
+   */
   ttlMs?: number | undefined
-  /** Most ids remembered; the oldest are forgotten first. 10 000 by default. */
+  /**
+   * Most ids remembered; beyond it the oldest are forgotten first, even within `ttlMs`, which
+   * lets a replay through: set it only when memory matters more. No limit by default, so ids
+   * are kept for `ttlMs` however many arrive (about 150 bytes each).
+   */
   max?: number | undefined
   /** The current time in milliseconds; `Date.now` by default. */
   now?: (() => number) | undefined
@@ -44,14 +52,15 @@ interface Entry {
 /**
  * A {@link DedupeStore} in this process's memory: enough for one instance; several instances
  * behind a load balancer need a shared store. Entries expire after `ttlMs` (also an in-flight
- * claim, so a handler that never settles does not block its id forever), and the oldest go first
- * beyond `max`.
+ * claim, so a handler that never settles does not block its id forever): time-bounded, so a
+ * delivery replayed within the signature tolerance is caught however many came between. With
+ * `max`, the oldest also go first beyond it.
  *
  * @example
  * const receiver = createReceiver({ secret, on, dedupe: memoryDedupe({ ttlMs: 600_000, max: 50_000 }) })
  */
 export function memoryDedupe(options: MemoryDedupeOptions = {}): DedupeStore {
-  const { ttlMs = 600_000, max = 10_000, now = Date.now } = options
+  const { ttlMs = 600_000, max = Number.POSITIVE_INFINITY, now = Date.now } = options
   // A Map iterates in insertion order, and every write re-inserts: the first key is the oldest.
   const entries = new Map<string, Entry>()
 

@@ -4,6 +4,10 @@ import * as v from 'valibot'
 import { RhClientError } from './client-error'
 import { describeIssues } from './describe-issues'
 
+// `HeadersInit` is a DOM-lib name; `RequestInit` is global in @types/node too, so a Node project
+// without the DOM lib can compile against our declarations.
+type HeadersInit = NonNullable<RequestInit['headers']>
+
 /** Transport options of {@link createClient}: where the server is and how each call is made. */
 export interface RequestOptions {
   /** The mount prefix of the server's routes: `https://api.example.com/hooks`. */
@@ -55,6 +59,10 @@ export function createRequester(options: RequestOptions) {
   const retries = options.retry ?? 2
   const retryDelay = options.retryDelay ?? defaultRetryDelay
 
+  /** The URL a call goes to, for error messages (as ofetch joins `baseURL` and the path). */
+  const urlOf = (path: string) =>
+    `${options.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+
   async function once(call: Call<v.GenericSchema | undefined>, headers: Headers) {
     // One deadline per attempt, covering the body too, and the caller's signal, both at once.
     const controller = new AbortController()
@@ -102,7 +110,7 @@ export function createRequester(options: RequestOptions) {
         if (!retryStatusCodes.has(response.status)) throw error
       } catch (cause) {
         if (cause instanceof RhClientError) throw cause
-        error = errorFromFailure(cause, timeout, call.signal)
+        error = errorFromFailure(cause, timeout, call.signal, `${call.method} ${urlOf(call.path)}`)
         if (error.code === 'aborted') throw error
       }
       if (attempt >= attempts) throw error
@@ -175,6 +183,7 @@ function errorFromFailure(
   cause: unknown,
   timeout: number,
   signal: AbortSignal | undefined,
+  request: string,
 ): RhClientError {
   const underlying = cause instanceof FetchError && cause.cause !== undefined ? cause.cause : cause
   if (signal?.aborted) {
@@ -183,8 +192,24 @@ function errorFromFailure(
   if (underlying instanceof Error && underlying.name === 'TimeoutError') {
     return new RhClientError('timeout', `no response within ${timeout} ms`, { cause: underlying })
   }
-  const message = underlying instanceof Error ? underlying.message : String(underlying)
-  return new RhClientError('network_error', `the request failed: ${message}`, { cause: underlying })
+  // "fetch failed" says nothing: the innermost cause says what (connect ECONNREFUSED ...).
+  const messages: string[] = []
+  let code: string | undefined
+  for (let current = underlying, depth = 0; current && depth < 5; depth++) {
+    const {
+      message,
+      code: own,
+      cause,
+    } = current as { message?: unknown; code?: unknown; cause?: unknown }
+    if (typeof message === 'string' && message !== '') messages.push(message)
+    if (code === undefined && typeof own === 'string') code = own
+    current = cause
+  }
+  const why = messages.at(-1) ?? String(underlying)
+  const codeText = code && !why.includes(code) ? ` (${code})` : ''
+  return new RhClientError('network_error', `${request} failed: ${why}${codeText}`, {
+    cause: underlying,
+  })
 }
 
 /** The start of a body for an error message: tags and whitespace collapsed, 200 characters. */

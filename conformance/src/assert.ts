@@ -40,6 +40,16 @@ export function skip(reason: string): never {
 }
 
 /**
+ * Ends the running case as not checked, saying why: it could run, but found nothing to check.
+ *
+ * @example
+ * if (!strict) notChecked('the server accepts private targets; give --strict-url')
+ */
+export function notChecked(reason: string): never {
+  throw new ConformanceError('case_not_checked', reason)
+}
+
+/**
  * Fails the running case unless `condition` holds.
  *
  * @example

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createReceiver } from '@rh/client'
 import { generateSecret } from '@rh/protocol'
@@ -57,9 +60,9 @@ describe('rh-conformance', () => {
   it('runs the server suite, reports progress, and ends with the summary line', async () => {
     const result = await run([...(await toy()), '--level', 'core'])
     expect(result.status).toBe(0)
-    expect(result.lastLine).toBe('10 passed, 0 failed')
+    expect(result.lastLine).toBe('12 passed, 0 failed')
     expect(result.stdout).toContain('pass  core.retry  retries a delivery')
-    expect(result.stderr).toContain('[1/10] core.subscribe: creates a subscription')
+    expect(result.stderr).toContain('[1/12] core.subscribe: creates a subscription')
   })
 
   it('adds the skipped count to the summary line when a case is skipped', async () => {
@@ -85,6 +88,26 @@ describe('rh-conformance', () => {
     expect(report).toMatchObject({ suite: 'server', ok: false, passed: 3, failed: 3 })
   })
 
+  it.each([
+    ['junit', /^<\?xml[\s\S]*<testcase classname="rh-conformance.core" name="core.subscribe: /],
+    ['tap', /^TAP version 14\n1\.\.1\nok 1 - core.subscribe: [\s\S]*# 1 passed, 0 failed$/],
+  ])('prints the report as %s with --format', async (format, shape) => {
+    const result = await run([...(await toy()), '--case', 'core.subscribe', '--format', format])
+    expect(result.status).toBe(0)
+    expect(result.stdout.trimEnd()).toMatch(shape)
+  })
+
+  it('says in one line that the server cannot be reached, and exits 1', async () => {
+    const argv = await toy()
+    await closers.pop()?.()
+    const result = await run(argv)
+    expect(result.status).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^rh-conformance: cannot reach the server under test at http:/),
+    ])
+  })
+
   it('runs the receiver suite against a receiver URL', async () => {
     const secret = generateSecret()
     const result = await run(['receiver', '--url', await receiver(secret), '--secret', secret])
@@ -102,11 +125,41 @@ describe('rh-conformance', () => {
     [['receiver', '--url', 'u'], '--secret is required'],
     [['client', '--url', 'u'], 'unknown command client'],
     [['server', '--colour'], "Unknown option '--colour'"],
+    [['server', '--url', 'u', '--trigger', 't', '--format', 'xml'], '--format is text, json'],
+    [['server', '--url', 'u', '--trigger', 't', '--trigger-header', 'nocolon'], 'name: value'],
   ])('exits 2 with the usage for %j', async (argv, message) => {
     const result = await run(argv)
     expect(result.status).toBe(2)
     expect(result.stderr).toContain(message)
     expect(result.stderr).toContain('rh-conformance server --url <base>')
+  })
+
+  it('runs from its bin script in a clone that has no dist/ yet (right after npm ci)', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url))
+    // A clone's layout without a build: the bin script, the sources, the installed node_modules.
+    const clone = await mkdtemp(join(tmpdir(), 'rh-clone-'))
+    closers.push(() => rm(clone, { recursive: true, force: true }))
+    await mkdir(join(clone, 'conformance', 'bin'), { recursive: true })
+    await copyFile(
+      join(root, 'conformance/bin/rh-conformance.mjs'),
+      join(clone, 'conformance/bin/rh-conformance.mjs'),
+    )
+    await symlink(join(root, 'conformance/src'), join(clone, 'conformance/src'))
+    await symlink(join(root, 'node_modules'), join(clone, 'node_modules'))
+    const bin = join(clone, 'conformance/bin/rh-conformance.mjs')
+    const call = (argv: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        // `node`, as npx would run it (its shebang), whatever runtime runs this test.
+        execFile('node', [bin, ...argv], { cwd: clone }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+        )
+      })
+    const help = await call(['--help'])
+    expect(help).toMatchObject({ code: 0 })
+    expect(help.stdout).toContain('rh-conformance server --url <base>')
+    const usage = await call(['receiver', '--url', 'http://127.0.0.1:1/'])
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain('--secret is required')
   })
 
   it('runs as an executable in a child process', async () => {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { formatJUnit, formatTap } from './ci-formats'
 import { ConformanceError } from './errors'
 import { runReceiverSuite } from './receiver-suite'
 import { formatReport, type Level, levels, type Progress, type SuiteReport } from './report'
@@ -23,7 +24,11 @@ server options
                              with {event} {data} {owner} replaced by quoted words
   --auth "Bearer x"          authorization of the first owner
   --auth2 "Bearer y"         authorization of a second owner (owner isolation)
-  --owner <id>               sent to the trigger as owner
+  --trigger-header "name: value"
+                             a header sent with every POST to a URL trigger (repeatable):
+                             --trigger-header "authorization: Bearer key" for rh serve's /events
+  --owner <id>               sent to the trigger as owner (and as user_id by the go-resthooks
+                             profile)
   --strict-url <base>        an instance that refuses private targets (SSRF cases); without it
                              they run against --url if it refuses loopback, else are skipped
   --profile rh|go-resthooks  route shape (default rh)
@@ -41,14 +46,20 @@ receiver options
   --event <name>             event name of the deliveries (default conformance.test)
   --skip-handshake           do not check the answer to rh.handshake
 
-  --json                     print the report as JSON
+  --format text|json|junit|tap
+                             how the report is printed (default text): junit is JUnit XML, tap
+                             is TAP 14, for CI
+  --json                     print the report as JSON (--format json)
   --help                     print this text
 
-Exit status: 0 when no case failed, 1 when one did, 2 on bad usage.`
+Exit status: 0 when no case failed, 1 when one did or the server cannot be reached, 2 on bad
+usage.`
 
 const options = {
   url: { type: 'string' },
   trigger: { type: 'string' },
+  'trigger-header': { type: 'string', multiple: true },
+  format: { type: 'string' },
   auth: { type: 'string' },
   auth2: { type: 'string' },
   owner: { type: 'string' },
@@ -65,6 +76,29 @@ const options = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
+
+const formats = ['text', 'json', 'junit', 'tap'] as const
+type Format = (typeof formats)[number]
+const printers: Record<Format, (report: SuiteReport) => string> = {
+  text: formatReport,
+  json: (report) => JSON.stringify(report, null, 2),
+  junit: formatJUnit,
+  tap: formatTap,
+}
+
+/** `name: value` pairs of `--trigger-header` as a record. */
+function parseHeaders(lines: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const line of lines) {
+    const colon = line.indexOf(':')
+    const name = line.slice(0, colon).trim()
+    if (colon < 1 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      usageError(`--trigger-header takes "name: value", not ${JSON.stringify(line)}`)
+    }
+    headers[name.toLowerCase()] = line.slice(colon + 1).trim()
+  }
+  return headers
+}
 
 function usageError(message: string): never {
   throw new ConformanceError('invalid_options', message)
@@ -99,7 +133,7 @@ export async function main(
   },
 ): Promise<number> {
   let report: SuiteReport
-  let json = false
+  let format: Format = 'text'
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -111,7 +145,13 @@ export async function main(
       io.stdout(`${usage}\n`)
       return 0
     }
-    json = values.json ?? false
+    if (values.json) format = 'json'
+    if (values.format !== undefined) {
+      if (!formats.includes(values.format as Format)) {
+        usageError(`--format is ${formats.join(', ')}, not ${values.format}`)
+      }
+      format = values.format as Format
+    }
     const [command, ...rest] = positionals
     if (rest.length > 0) usageError(`unexpected argument ${rest[0]}`)
     if (!values.url) usageError('--url is required')
@@ -127,6 +167,7 @@ export async function main(
       if (values.auth) suite.auth = values.auth
       if (values.auth2) suite.auth2 = values.auth2
       if (values.owner) suite.owner = values.owner
+      if (values['trigger-header']) suite.triggerHeaders = parseHeaders(values['trigger-header'])
       if (values['strict-url']) suite.strictUrl = values['strict-url']
       if (values.secret) suite.secret = values.secret
       if (values.case) suite.only = values.case
@@ -164,6 +205,10 @@ export async function main(
       usageError(command ? `unknown command ${command}` : 'say server or receiver')
     }
   } catch (error) {
+    if (error instanceof ConformanceError && error.code === 'unreachable') {
+      io.stderr(`rh-conformance: ${error.message}\n`)
+      return 1
+    }
     const isUsage =
       (error instanceof ConformanceError && error.code === 'invalid_options') ||
       (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE'))
@@ -171,6 +216,6 @@ export async function main(
     io.stderr(`rh-conformance: ${error.message}\n\n${usage}\n`)
     return 2
   }
-  io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
+  io.stdout(`${printers[format](report)}\n`)
   return report.ok ? 0 : 1
 }

@@ -2,6 +2,9 @@
  * What went wrong, as a stable code:
  * - `case_failed`: a case saw something else than the protocol asks for (`expected`, `seen`);
  * - `case_skipped`: a case cannot run against this target (`detail` says why);
+ * - `case_not_checked`: a case found nothing to check against (SSRF refusals without an instance
+ *   that refuses private targets): reported and counted as not checked;
+ * - `unreachable`: the server under test does not answer at all (the reachability preflight);
  * - `timeout`: something the case waited for did not happen in time (`expected`, `seen`);
  * - `trigger_failed`: the trigger URL or command did not make the server emit an event;
  * - `invalid_options`: the suite was called with options it cannot run with.
@@ -9,6 +12,8 @@
 export type ConformanceErrorCode =
   | 'case_failed'
   | 'case_skipped'
+  | 'case_not_checked'
+  | 'unreachable'
   | 'timeout'
   | 'trigger_failed'
   | 'invalid_options'

@@ -2,6 +2,7 @@
  * @module @rh/conformance — the REST Hooks conformance suites: `runServerSuite` checks a server
  * over HTTP, `runReceiverSuite` checks a webhook receiver; the `rh-conformance` CLI runs either.
  */
+export { formatJUnit, formatTap } from './ci-formats'
 export { ConformanceError, type ConformanceErrorCode } from './errors'
 export type { FetchLike } from './http'
 export { type ReceiverSuiteOptions, receiverCases, runReceiverSuite } from './receiver-suite'

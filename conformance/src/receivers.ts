@@ -20,6 +20,10 @@ export interface Reply {
   status: number
   body?: string
   headers?: Record<string, string>
+  /** Drop the connection without an answer: the sender sees a network error (`status` unused). */
+  drop?: boolean
+  /** Never answer: the request stays open until the pool closes (`status` unused). */
+  hang?: boolean
 }
 
 /**
@@ -111,8 +115,9 @@ export async function startReceivers(
       reply = receiver.behaviour.reply?.(recorded, index) ?? { status: 204 }
       receiver.deliveries.push(recorded)
     }
-    recorded.status = reply.status
-    res.writeHead(reply.status, reply.headers).end(reply.body)
+    recorded.status = reply.drop || reply.hang ? 0 : reply.status
+    if (reply.drop) res.socket?.destroy()
+    else if (!reply.hang) res.writeHead(reply.status, reply.headers).end(reply.body)
     for (const wake of [...receiver.waiters]) wake()
   }
 

@@ -4,8 +4,12 @@ export const levels = ['core', 'crud', 'signing', 'security', 'handshake'] as co
 /** A group of server-suite cases: `core`, `crud`, `signing`, `security` or `handshake`. */
 export type Level = (typeof levels)[number]
 
-/** How one case ended. */
-export type CaseStatus = 'passed' | 'failed' | 'skipped'
+/**
+ * How one case ended: `not-checked` is a case that could have run but found nothing to check
+ * against (the SSRF cases without an instance that refuses private targets): neither a pass nor a
+ * skip, and counted apart so a summary never hides it.
+ */
+export type CaseStatus = 'passed' | 'failed' | 'skipped' | 'not-checked'
 
 /**
  * The result of one case: on failure what the protocol asks for (`expected`) and what the target
@@ -20,7 +24,7 @@ export interface CaseResult {
   title: string
   status: CaseStatus
   durationMs: number
-  /** Why the case failed or was skipped. */
+  /** Why the case failed, was skipped or was not checked. */
   reason?: string
   expected?: string
   seen?: string
@@ -41,6 +45,8 @@ export interface SuiteReport {
   passed: number
   failed: number
   skipped: number
+  /** Cases that found nothing to check against (see {@link CaseStatus}). */
+  notChecked: number
   durationMs: number
   ok: boolean
 }
@@ -56,17 +62,27 @@ export type Progress =
   | { type: 'end'; index: number; total: number; result: CaseResult }
 
 /**
- * The summary line of a report: `N passed, N failed`, plus `, N skipped` when any case was.
+ * The summary line of a report: `N passed, N failed`, plus `, N skipped` and `, N not checked`
+ * when any case was.
  *
  * @example
- * summaryLine(report) // '21 passed, 0 failed, 2 skipped'
+ * summaryLine(report) // '21 passed, 0 failed, 2 skipped, 28 not checked'
  */
-export function summaryLine(report: Pick<SuiteReport, 'passed' | 'failed' | 'skipped'>): string {
-  const line = `${report.passed} passed, ${report.failed} failed`
-  return report.skipped > 0 ? `${line}, ${report.skipped} skipped` : line
+export function summaryLine(
+  report: Pick<SuiteReport, 'passed' | 'failed' | 'skipped'> & { notChecked?: number },
+): string {
+  let line = `${report.passed} passed, ${report.failed} failed`
+  if (report.skipped > 0) line += `, ${report.skipped} skipped`
+  if ((report.notChecked ?? 0) > 0) line += `, ${report.notChecked} not checked`
+  return line
 }
 
-const marks: Record<CaseStatus, string> = { passed: 'pass', failed: 'FAIL', skipped: 'skip' }
+const marks: Record<CaseStatus, string> = {
+  passed: 'pass',
+  failed: 'FAIL',
+  skipped: 'skip',
+  'not-checked': 'none',
+}
 
 /**
  * One readable line (or a few, for a failure) per case.
@@ -77,6 +93,7 @@ const marks: Record<CaseStatus, string> = { passed: 'pass', failed: 'FAIL', skip
 export function formatResult(result: CaseResult): string {
   const line = `${marks[result.status]}  ${result.id}  ${result.title} (${result.durationMs} ms)`
   if (result.status === 'skipped') return `${line}\n        skipped: ${result.reason ?? ''}`
+  if (result.status === 'not-checked') return `${line}\n        not checked: ${result.reason ?? ''}`
   if (result.status === 'passed') return line
   const details = [`        ${result.reason ?? 'failed'}`]
   if (result.expected !== undefined) details.push(`        expected: ${result.expected}`)

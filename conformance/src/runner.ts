@@ -65,6 +65,7 @@ export async function runCases<TContext>(
 function toOutcome(error: unknown): Omit<CaseResult, 'id' | 'level' | 'title' | 'durationMs'> {
   if (error instanceof ConformanceError) {
     if (error.code === 'case_skipped') return { status: 'skipped', reason: error.message }
+    if (error.code === 'case_not_checked') return { status: 'not-checked', reason: error.message }
     return {
       status: 'failed',
       reason: error.message,
@@ -97,6 +98,7 @@ export function buildReport(
     passed: count('passed'),
     failed,
     skipped: count('skipped'),
+    notChecked: count('not-checked'),
     durationMs,
     ok: failed === 0,
   }

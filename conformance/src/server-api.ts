@@ -23,6 +23,11 @@ export interface ServerApiOptions {
   authorization?: string | undefined
   profile: Profile
   fetch: FetchLike
+  /**
+   * The owner the go-resthooks profile sends as `user_id` (go-resthooks takes the owner from the
+   * body): an integer when it is all digits, as go-resthooks expects, else the string.
+   */
+  owner?: string | undefined
 }
 
 /** The subscription API of the server under test, over HTTP, as one owner. */
@@ -69,8 +74,11 @@ export function createServerApi(options: ServerApiOptions): ServerApi {
     send,
     subscribe(body) {
       if (options.profile === 'go-resthooks') {
+        const owner = options.owner
+        const user_id =
+          owner === undefined ? {} : { user_id: /^\d+$/.test(owner) ? Number(owner) : owner }
         return send('POST', '/subscribe', {
-          body: { event: body.events[0], target_url: body.target_url },
+          body: { ...user_id, event: body.events[0], target_url: body.target_url },
         })
       }
       return send('POST', '/subscriptions', { body })

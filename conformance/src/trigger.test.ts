@@ -28,6 +28,20 @@ describe('createTrigger', () => {
     expect(bodies).toEqual([{ owner: 'acme', event: 'post.created', data: { id: 1 } }])
   })
 
+  it("sends the trigger headers, so a trigger can authenticate (rh serve's /events)", async () => {
+    const seen: (string | null)[] = []
+    const served = await serveFetch(async (request) => {
+      seen.push(request.headers.get('authorization'))
+      return new Response(null, { status: request.headers.has('authorization') ? 202 : 401 })
+    })
+    closers.push(served.close)
+    const url = `${served.origin}/events`
+    const refused = await createTrigger(url)({ event: 'a', data: null }).catch((e: unknown) => e)
+    expect(refused).toMatchObject({ code: 'trigger_failed', seen: expect.stringMatching(/^401/) })
+    await createTrigger(url, { headers: { authorization: 'Bearer k1' } })({ event: 'a', data: 1 })
+    expect(seen).toEqual([null, 'Bearer k1'])
+  })
+
   it('fails with trigger_failed when the trigger URL does not answer 2xx', async () => {
     const { url } = await endpoint(500)
     const error = await createTrigger(url)({ event: 'a', data: null }).catch((e: unknown) => e)

@@ -19,7 +19,7 @@ const TRIGGER_TIMEOUT_MS = 30_000
  * A trigger from its CLI spelling: an `http(s)://` URL the suite POSTs `{ owner?, event, data }`
  * to (any 2xx is success), or a shell command in which `{event}`, `{data}` (JSON) and `{owner}`
  * are replaced by single-quoted POSIX shell words (exit code 0 is success). A function is used
- * as it is.
+ * as it is. `headers` go with every POST of a URL trigger (an API key: `authorization`).
  *
  * @example
  * createTrigger('http://127.0.0.1:3000/test/notify')
@@ -27,7 +27,7 @@ const TRIGGER_TIMEOUT_MS = 30_000
  */
 export function createTrigger(
   spec: string | Trigger,
-  options: { fetch?: FetchLike } = {},
+  options: { fetch?: FetchLike; headers?: Record<string, string> } = {},
 ): Trigger {
   if (typeof spec === 'function') return spec
   if (/^https?:\/\//i.test(spec)) {
@@ -35,12 +35,19 @@ export function createTrigger(
     return async (event) => {
       let result: Awaited<ReturnType<typeof request>>
       try {
-        result = await request(fetch, 'POST', spec, { body: event })
+        result = await request(fetch, 'POST', spec, {
+          body: event,
+          headers: { ...options.headers },
+        })
       } catch (cause) {
-        throw new ConformanceError('trigger_failed', `the trigger ${spec} could not be reached`, {
+        throw new ConformanceError('trigger_failed', `the trigger ${spec} gave no answer`, {
           cause,
           expected: 'a 2xx answer',
-          seen: String(cause),
+          // fetch says only "fetch failed": its cause says what happened (the socket closed...).
+          seen:
+            cause instanceof Error && cause.cause instanceof Error
+              ? `${cause.message}: ${cause.cause.message}`
+              : String(cause),
         })
       }
       if (result.status < 200 || result.status > 299) {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { bodyStream } from './body-stream'
 import { headersOf } from './node-headers'
 import { nodeRequest, urlOf } from './node-request'
+import { validHost } from './valid-host'
 import { writeResponse } from './write-response'
 
 /** A Node request, possibly after a body parser ran (Express, Connect). */
@@ -55,6 +56,11 @@ export function nodeListener(
   return async (request, response, next) => {
     const signal = closeSignal(response)
     let answer: Response
+    if (!validHost(request.headers.host)) {
+      // No URL can be made of it: the client's mistake, answered before any handler runs.
+      answer = badHost()
+      return writeResponse(answer, request, response)
+    }
     try {
       const bytes = knownLength(request) ? await readWhole(request) : undefined
       // The client left while sending: nobody is waiting for an answer.
@@ -72,6 +78,19 @@ export function nodeListener(
     }
     await writeResponse(answer, request, response)
   }
+}
+
+/** The `400` of a request whose `Host` header makes no URL, as RFC 9457 problem+json. */
+function badHost(): Response {
+  return new Response(
+    JSON.stringify({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'the Host header is not a valid host[:port]',
+    }),
+    { status: 400, headers: { 'content-type': 'application/problem+json' } },
+  )
 }
 
 /** A body a parser already parsed, offered to a handler that needs its bytes. */

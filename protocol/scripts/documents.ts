@@ -262,10 +262,13 @@ const paths = () => ({
     post: {
       operationId: 'legacySubscribe',
       summary: 'go-resthooks alias: subscribe to one event',
-      description: 'Same as `POST /subscriptions` with `events: [event]`.',
+      description:
+        'Same as `POST /subscriptions` with `events: [event]`, answered as go-resthooks does: `200` with `id`, `user_id` (echoed, `0` when absent; never the owner), `event` and `target_url` first, then the `Subscription` members. Any content type is read as JSON.',
       requestBody: jsonBody('LegacySubscribe', ex.legacySubscribe),
       responses: {
-        '201': jsonResponse('The subscription.', 'Subscription', {
+        '200': jsonResponse('The subscription.', 'Subscription', {
+          user_id: 0,
+          event: 'post.created',
           ...ex.createdSubscription,
           events: ['post.created'],
           metadata: {},
@@ -281,7 +284,7 @@ const paths = () => ({
       operationId: 'legacyUnsubscribe',
       summary: 'go-resthooks alias: delete a subscription',
       responses: {
-        '204': { description: 'Deleted.' },
+        '200': { description: 'Deleted (empty body, as go-resthooks answers).' },
         '404': responseRef(problemResponseName(404)),
         ...common,
       },

@@ -1,4 +1,5 @@
 import { generateKeyPair, MAX_REQUEST_BODY_BYTES } from '@rh/protocol'
+import { checkOptions } from './check-options'
 import { type Clock, systemClock } from './clock'
 import { createDeliveryEngine } from './delivery/create-delivery-engine'
 import type { RetryPolicy } from './delivery/retry-policy'
@@ -58,6 +59,14 @@ export interface ResthooksOptions<Events extends object = Record<string, unknown
   disableAfter?: number
   /** Confirm every new target (and changed target or events) with a handshake. Default `true`. */
   handshake?: boolean
+  /**
+   * Whether the go-resthooks alias `POST {base}/subscribe` runs the handshake too. Default: as
+   * `handshake`. A consumer written for go-resthooks cannot answer it, so `false` lets such
+   * consumers subscribe unchanged, at the price of intent verification on that route: anyone
+   * with an API key can then point deliveries at a URL that never agreed to them (the SSRF
+   * guard still applies). `/subscriptions` keeps `handshake`.
+   */
+  aliasHandshake?: boolean
   /** Time and timers; inject `manualClock()` in tests. Default the system clock. */
   clock?: Clock
   /** How deliveries and handshakes are sent. Default: chosen for the runtime. */
@@ -135,6 +144,8 @@ export interface Resthooks<Events extends object = Record<string, unknown>> {
 export function createResthooks<Events extends object = Record<string, unknown>>(
   options: ResthooksOptions<Events>,
 ): Resthooks<Events> {
+  // A wrong option fails here, naming it, rather than as a 500 at the first request.
+  checkOptions(options)
   const store = options.store ?? memoryStore()
   const queue = options.queue ?? memoryQueue()
   const clock = options.clock ?? systemClock
@@ -201,6 +212,7 @@ export function createResthooks<Events extends object = Record<string, unknown>>
     newKey,
     events: allowed,
     handshake: options.handshake ?? true,
+    aliasHandshake: options.aliasHandshake ?? options.handshake ?? true,
     authenticate: options.authenticate,
     maxBodyBytes: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES,
     onError: options.onError ?? ((error) => console.error('rh: internal error', error)),

@@ -3,6 +3,8 @@ import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { newId } from './ids'
 
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
 describe('newId', () => {
   it('writes the prefix and a 26-character ULID', () => {
     const id = newId('sub')
@@ -14,6 +16,15 @@ describe('newId', () => {
     const ids = Array.from({ length: 1000 }, () => newId('sub', 1_700_000_000_000))
     expect([...ids].sort()).toEqual(ids)
     expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('mints ids in one millisecond whose random parts are not consecutive', () => {
+    const low = (id: string) =>
+      [...id.slice(-10)].reduce((n, c) => n * 32n + BigInt(ALPHABET.indexOf(c)), 0n)
+    const ids = Array.from({ length: 100 }, () => newId('msg', 1_750_000_000_000))
+    const steps = ids.slice(1).map((id, i) => low(id) - low(ids[i] as string))
+    // A step of 1 (or any small one) would let an owner guess the ids minted next to its own.
+    expect(steps.filter((step) => step > 0n && step < 2n ** 20n)).toEqual([])
   })
 
   it('stays monotonic when the clock goes back', () => {

@@ -3,6 +3,8 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const ALPHABET_CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0))
 const UNDERSCORE = 95
 const RANDOM_DIGITS = 16
+/** The low digits that take a random step per id within a millisecond: 50 bits. */
+const STEP_DIGITS = 10
 
 let lastTime = -1
 const lastRandom = new Uint8Array(RANDOM_DIGITS)
@@ -10,8 +12,10 @@ const lastRandom = new Uint8Array(RANDOM_DIGITS)
 /**
  * A new id: `prefix_` and a 26-character ULID (48-bit millisecond time, 80 random bits, Crockford
  * base32, upper case). Monotonic in the process: within one millisecond, or when the clock goes
- * back, the random part is incremented, so every id sorts after the one before. Stores rely on
- * that order for stable newest-first pages.
+ * back, the random part grows by a random step of up to 50 bits, so every id sorts after the one
+ * before and yet none can be told from its neighbour (ids minted for different owners in one
+ * millisecond are not consecutive). Stores rely on that order for stable newest-first pages.
+ * Ids are not secrets: they name things, they grant nothing.
  *
  * @param prefix `sub`, `msg`, `atm`, ...; the `_` is added.
  * @param now The time to encode, in ms since the epoch; default `Date.now()`. Pass the injected
@@ -113,14 +117,20 @@ function takeRandom(target: Uint8Array) {
   poolOffset += target.length
 }
 
+const step = new Uint8Array(STEP_DIGITS)
+
+/** Adds a random step of 1 to 2^50 to the random part (digit by digit, with carry). */
 function increment() {
+  takeRandom(step)
+  let carry = 1
   for (let i = RANDOM_DIGITS - 1; i >= 0; i--) {
-    if ((lastRandom[i] as number) < 31) {
-      lastRandom[i] = (lastRandom[i] as number) + 1
-      return
-    }
-    lastRandom[i] = 0
+    const j = i - (RANDOM_DIGITS - STEP_DIGITS)
+    const sum = (lastRandom[i] as number) + (j >= 0 ? (step[j] as number) & 31 : 0) + carry
+    lastRandom[i] = sum & 31
+    carry = sum >> 5
+    if (carry === 0 && j <= 0) return
   }
-  // 2^79 ids in one millisecond: move to the next one rather than wrap around.
+  // The random part overflowed (some 2^29 ids in one millisecond): move to the next one rather
+  // than wrap around.
   lastTime++
 }

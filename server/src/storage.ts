@@ -13,4 +13,16 @@ export interface Storage {
   migrate(): Promise<void>
   /** Releases the database once its pending writes are done; call it after the engine stopped. */
   close(): Promise<void>
+  /** How the database stands, where the backend can tell (SQLite: a full disk). */
+  health?(): StorageHealth
 }
+
+/**
+ * How a backend's database stands: `ok`, or `disk_full` (writes fail for want of space; every
+ * refused write was refused, none falsely accepted) with the error that said so.
+ *
+ * @example
+ * const health = storage.health?.() ?? { status: 'ok' }
+ * if (health.status !== 'ok') console.error('storage', health.status)
+ */
+export type StorageHealth = { status: 'ok' } | { status: 'disk_full'; error: unknown }

@@ -121,6 +121,25 @@ export async function expectNoMoreDeliveries(
   )
 }
 
+/**
+ * Checks that `receiver` got exactly `count` deliveries, without relying on fan-out: a control
+ * receiver subscribed to an event of its own is notified after whatever the case notified, and
+ * once its delivery arrived (plus the settle time) `receiver` must have no more than `count`.
+ */
+export async function expectNothingMore(
+  context: ServerContext,
+  scope: CaseScope,
+  receiver: Receiver,
+  count: number,
+  message: string,
+): Promise<void> {
+  const control = context.receivers.create()
+  const event = context.event()
+  await subscribe(context, scope, control, [event])
+  await notify(context, event, { control: true })
+  await expectNoMoreDeliveries(context, receiver, count, control, 1, message)
+}
+
 /** Polls `probe` until it returns `true` or `timeoutMs` passed; returns the last answer. */
 export async function eventually(probe: () => Promise<boolean>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
@@ -142,7 +161,11 @@ export function expectProblem(
   code: string | undefined,
   what: string,
 ): void {
-  const expected = `${status}${code ? ` problem+json with code ${code}` : ''}`
+  // Other profiles are held to the status alone: say so in what is expected.
+  const expected =
+    context.profile === 'rh'
+      ? `${status}${code ? ` problem+json with code ${code}` : ''}`
+      : `${status}`
   check(result.status === status, what, expected, describeResult(result))
   if (context.profile !== 'rh') return
   const type = result.headers.get('content-type') ?? ''

@@ -6,6 +6,7 @@ import {
   deliveryWait,
   eventually,
   expectNoMoreDeliveries,
+  expectNothingMore,
   expectStatus,
   idOf,
   jsonEqual,
@@ -145,19 +146,16 @@ export const coreCases: ServerCase[] = [
     title: 'stops delivering to a subscription once it is unsubscribed',
     async run(context, scope) {
       const removed = context.receivers.create()
-      const control = context.receivers.create()
       const event = context.event()
       const { id } = await subscribe(context, scope, removed, [event])
-      await subscribe(context, scope, control, [event])
       const result = await context.api.unsubscribe(id)
       expectStatus(result, context.profile === 'rh' ? [204] : [200, 204], 'unsubscribe')
       await notify(context, event, { case: 'core.unsubscribe' })
-      await expectNoMoreDeliveries(
+      await expectNothingMore(
         context,
+        scope,
         removed,
         0,
-        control,
-        1,
         'an unsubscribed target still got a delivery',
       )
     },
@@ -236,17 +234,27 @@ export const coreCases: ServerCase[] = [
         check(removed, 'the subscription is still there after 410', `GET ${id}: 404`, last)
         return
       }
-      const control = context.receivers.create()
-      await subscribe(context, scope, control, [event])
+      // The 410 arrived; let the server read it before it is asked to notify again.
+      await pause(context.settleMs)
       await notify(context, event, { case: 'core.gone', n: 2 })
-      await expectNoMoreDeliveries(
+      await expectNothingMore(
         context,
+        scope,
         gone,
         1,
-        control,
-        1,
         'a target that answered 410 still gets deliveries',
-      )
+      ).catch((error: unknown) => {
+        // Name what was seen: retries of the answered notification, or later notifications.
+        const retried = gone.deliveries.filter((d) => d.body.includes('"n":1')).length - 1
+        if (retried > 0) {
+          fail(
+            'the server retried a delivery its target answered 410 Gone',
+            'no retry after 410, and no later delivery',
+            `${retried} retries of the first notification, ${gone.deliveries.length} requests in all`,
+          )
+        }
+        throw error
+      })
     },
   },
   {
@@ -277,7 +285,6 @@ export const coreCases: ServerCase[] = [
       const threshold = context.disableAfter
       if (threshold === undefined) skip("needs the server's threshold (--disable-after)")
       const receiver = context.receivers.create({ reply: () => ({ status: 500 }) })
-      const control = context.receivers.create()
       const event = context.event()
       const { id } = await subscribe(context, scope, receiver, [event])
       for (let n = 0; n < threshold; n++)
@@ -296,14 +303,14 @@ export const coreCases: ServerCase[] = [
         }, context.timeoutMs)
         check(disabled, 'the subscription was not disabled', 'status: disabled', last)
       }
-      await subscribe(context, scope, control, [event])
+      // The last failure arrived; let the server read it before it is asked to notify again.
+      if (context.profile !== 'rh') await pause(context.settleMs)
       await notify(context, event, { case: 'core.auto-disable', n: threshold })
-      await expectNoMoreDeliveries(
+      await expectNothingMore(
         context,
+        scope,
         receiver,
         attempts,
-        control,
-        1,
         'a disabled subscription still gets deliveries',
       )
       if (context.profile !== 'rh') return

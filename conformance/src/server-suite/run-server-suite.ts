@@ -9,6 +9,7 @@ import { createTrigger, type Trigger } from '../trigger'
 import type { ServerCase, ServerContext } from './context'
 import { coreCases } from './core'
 import { crudCases } from './crud'
+import { failingTargetCases } from './failing-targets'
 import { handshakeCases } from './handshake'
 import { securityCases } from './security'
 import { signingCases } from './signing'
@@ -31,8 +32,13 @@ export interface ServerSuiteOptions {
    * run against `url` if it refuses a loopback target, and are skipped otherwise.
    */
   strictUrl?: string
-  /** Passed to the trigger as `owner`: the owner whose subscriptions `auth` makes. */
+  /**
+   * Passed to the trigger as `owner`: the owner whose subscriptions `auth` makes; the
+   * go-resthooks profile also sends it as `user_id` when subscribing.
+   */
   owner?: string
+  /** Headers sent with every POST of a URL trigger (`authorization` of `rh serve`'s `/events`). */
+  triggerHeaders?: Record<string, string>
   /** Route shape: `rh` (default) or `go-resthooks` (`/subscribe`, `/unsubscribe/{id}`). */
   profile?: Profile
   /** The levels to run; all by default. */
@@ -63,6 +69,7 @@ export interface ServerSuiteOptions {
 /** Every server case, in the order they run. */
 export const serverCases: readonly ServerCase[] = [
   ...coreCases,
+  ...failingTargetCases,
   ...crudCases,
   ...signingCases,
   ...securityCases,
@@ -105,7 +112,9 @@ export async function runServerSuite(options: ServerSuiteOptions): Promise<Suite
       wanted.has(c.level as Level) && (!options.only || options.only.some((id) => id === c.id)),
   )
   const api = (url: string, authorization: string | undefined) =>
-    createServerApi({ baseUrl: url, authorization, profile, fetch })
+    createServerApi({ baseUrl: url, authorization, profile, fetch, owner: options.owner })
+  await preflight(fetch, options.url)
+  if (options.strictUrl) await preflight(fetch, options.strictUrl)
   const started = Date.now()
   const receivers = await startReceivers(options.receiverHost ? { host: options.receiverHost } : {})
   const run = `${started.toString(36)}${Math.random().toString(36).slice(2, 6)}`
@@ -116,7 +125,10 @@ export async function runServerSuite(options: ServerSuiteOptions): Promise<Suite
     strictApi: options.strictUrl ? api(options.strictUrl, options.auth) : undefined,
     auth: options.auth,
     receivers,
-    trigger: createTrigger(options.trigger, { fetch }),
+    trigger: createTrigger(options.trigger, {
+      fetch,
+      ...(options.triggerHeaders ? { headers: options.triggerHeaders } : {}),
+    }),
     profile,
     owner: options.owner,
     secret: options.secret,
@@ -133,5 +145,26 @@ export async function runServerSuite(options: ServerSuiteOptions): Promise<Suite
     return buildReport('server', options.url, results, Date.now() - started)
   } finally {
     await receivers.close()
+  }
+}
+
+/**
+ * One request to `url` before any case: any HTTP answer will do; none at all (refused, reset,
+ * DNS) ends the run with one `unreachable` error instead of a failure per case.
+ */
+async function preflight(fetch: FetchLike, url: string): Promise<void> {
+  try {
+    const response = await fetch(url, { method: 'GET', redirect: 'manual' })
+    await response.body?.cancel()
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
+    const why = cause instanceof Error ? cause.message : String(cause)
+    throw new ConformanceError(
+      'unreachable',
+      `cannot reach the server under test at ${url}: ${why}`,
+      {
+        cause: error,
+      },
+    )
   }
 }

@@ -1,5 +1,5 @@
 import { MAX_REQUEST_BODY_BYTES } from '@rh/protocol'
-import { check, show, skip } from '../assert'
+import { check, fail, notChecked, show, skip } from '../assert'
 import { describeResult } from '../http'
 import type { ServerApi } from '../server-api'
 import {
@@ -89,7 +89,7 @@ const ssrfCases: ServerCase[] = refusedTargets.map(({ label, url, what }) => ({
   async run(context, scope) {
     const api = await strictApi(context, scope)
     if (!api) {
-      skip(
+      notChecked(
         'the server under test accepts private targets (the other levels need it to); ' +
           'pass a strictUrl (--strict-url) of an instance that refuses them',
       )
@@ -130,7 +130,22 @@ export const securityCases: ServerCase[] = [
       const event = context.event()
       await subscribe(context, scope, redirecting, [event])
       await notify(context, event, { case: 'security.redirect' })
-      await redirecting.waitForDeliveries(2, deliveryWait(context, 1))
+      const retried = await redirecting
+        .waitForDeliveries(2, deliveryWait(context, 1))
+        .catch((error: unknown) => error)
+      check(
+        elsewhere.deliveries.length === 0,
+        'the server followed the redirect',
+        'no request to the Location; the 3xx treated as a failed attempt and retried',
+        `${elsewhere.deliveries.length} requests to the Location`,
+      )
+      if (retried instanceof Error) {
+        fail(
+          'the server did not retry after a 3xx answer',
+          'a retry of a delivery answered 307',
+          `${redirecting.deliveries.length} attempt(s)`,
+        )
+      }
       check(
         elsewhere.deliveries.length === 0,
         'the server followed the redirect',
@@ -160,6 +175,12 @@ export const securityCases: ServerCase[] = [
       )
       const id = idOf(created)
       if (id !== undefined) await context.api.unsubscribe(id)
+      check(
+        id === undefined,
+        'the server accepted a subscribe without credentials: it does not authenticate',
+        '401',
+        describeResult(created),
+      )
       expectProblem(context, created, 401, 'unauthorized', 'subscribe without credentials')
       if (context.profile !== 'rh') return
       const listed = await context.api.send('GET', '/subscriptions', { authorization: null })

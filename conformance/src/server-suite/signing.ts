@@ -33,6 +33,13 @@ async function expectSigned(
   secret: string | undefined,
   delivery: RecordedRequest,
 ) {
+  if (!delivery.headers['webhook-signature']) {
+    fail(
+      'the delivery is not signed: it has no webhook-signature header',
+      'a v1 signature of "<webhook-id>.<webhook-timestamp>.<body>" in webhook-signature',
+      show(pick(delivery.headers)),
+    )
+  }
   if (secret === undefined) {
     fail(
       'no secret to verify with',
@@ -137,6 +144,13 @@ export const signingCases: ServerCase[] = [
     async run(context, scope) {
       const { attempts } = await failOnce(context, scope)
       for (const [n, attempt] of attempts.entries()) {
+        if (!attempt.headers['webhook-timestamp']) {
+          fail(
+            `attempt ${n + 1} has no webhook-timestamp header`,
+            'webhook-timestamp: unix seconds of the attempt',
+            show(pick(attempt.headers)),
+          )
+        }
         const stamp = Number(attempt.headers['webhook-timestamp']) * 1000
         check(
           Math.abs(stamp - attempt.receivedAt) <= context.clockSkewMs,
@@ -164,6 +178,12 @@ export const signingCases: ServerCase[] = [
       await notify(context, event, { case: 'signing.distinct-ids', n: 2 })
       const deliveries = await receiver.waitForDeliveries(2, deliveryWait(context))
       const ids = deliveries.map((d) => d.headers['webhook-id'])
+      check(
+        ids.every((id) => id),
+        'the deliveries have no webhook-id header',
+        'a webhook-id on every delivery, one per notification',
+        show(ids),
+      )
       check(ids[0] !== ids[1], 'two notifications share a webhook-id', 'two ids', show(ids))
     },
   },

@@ -218,8 +218,16 @@ const fixtures: { [K in Name]?: { valid: unknown[]; invalid: unknown[] } } = {
     invalid: [{}, { status: 'disabled' }, { id: 'sub_1' }, { events: ['a b'] }],
   },
   LegacySubscribe: {
-    valid: [ex.legacySubscribe],
-    invalid: [{ event: 'a' }, { events: ['a'], target_url: 'https://a.example/' }],
+    valid: [
+      ex.legacySubscribe,
+      { ...ex.legacySubscribe, id: 0, user_id: 1 },
+      { ...ex.legacySubscribe, user_id: 'u-1' },
+    ],
+    invalid: [
+      { event: 'a' },
+      { events: ['a'], target_url: 'https://a.example/' },
+      { ...ex.legacySubscribe, id: 7 },
+    ],
   },
   Subscription: {
     valid: [ex.subscription, ex.createdSubscription],

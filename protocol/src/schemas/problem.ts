@@ -26,6 +26,7 @@ export const problemCodes = {
   // Answered by a receiver (`createReceiver` of @rh/client) to a webhook it refuses, never by
   // the subscription API: `by: 'receiver'` keeps them out of the API's documents.
   missing_header: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
+  unsigned_sender: { status: 401, title: 'Webhook not signed', by: 'receiver' },
   invalid_header: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
   invalid_signature_format: { status: 401, title: 'Webhook verification failed', by: 'receiver' },
   invalid_timestamp: { status: 401, title: 'Webhook verification failed', by: 'receiver' },

@@ -165,6 +165,14 @@ describe('LegacySubscribeSchema', () => {
       false,
     )
   })
+
+  it("accepts go-resthooks' own body: user_id and the zero id", () => {
+    const body = { id: 0, user_id: 1, event: 'post_created', target_url: target }
+    expect(v.is(LegacySubscribeSchema, body)).toBe(true)
+    expect(v.is(LegacySubscribeSchema, { ...body, user_id: 'u-1', id: '' })).toBe(true)
+    expect(v.is(LegacySubscribeSchema, { ...body, id: 7 })).toBe(false)
+    expect(v.is(LegacySubscribeSchema, { ...body, user_id: 1.5 })).toBe(false)
+  })
 })
 
 describe('UpdateSubscriptionSchema', () => {

@@ -163,14 +163,26 @@ export const CreateSubscriptionSchema = v.strictObject({
 })
 
 /**
- * Body of the go-resthooks alias `POST {base}/subscribe`: one event.
+ * Body of the go-resthooks alias `POST {base}/subscribe`: one event, and the two other members
+ * go-resthooks' own `Subscription` struct marshals: `user_id` (echoed, never the owner: the owner
+ * is the authenticated caller) and `id`, only its zero value (the server chooses ids).
  *
  * @example
  * v.parse(LegacySubscribeSchema, { event: 'post.created', target_url: 'https://consumer.example/hooks' })
+ * v.parse(LegacySubscribeSchema, { id: 0, user_id: 1, event: 'post_created', target_url: 'https://consumer.example/hooks' })
  */
 export const LegacySubscribeSchema = v.strictObject({
   event: EventNameSchema,
   target_url: TargetUrlSchema,
+  user_id: v.optional(
+    v.union(
+      [v.pipe(v.number(), v.safeInteger()), v.pipe(v.string(), v.maxLength(256))],
+      'user_id must be an integer or a string',
+    ),
+  ),
+  id: v.optional(
+    v.union([v.literal(0), v.literal('')], 'id is chosen by the server: send 0 or leave it out'),
+  ),
 })
 
 /**

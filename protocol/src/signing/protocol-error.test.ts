@@ -23,6 +23,7 @@ describe('ProtocolError', () => {
       [
         'invalid_key',
         'missing_header',
+        'unsigned_sender',
         'invalid_header',
         'invalid_signature_format',
         'invalid_timestamp',

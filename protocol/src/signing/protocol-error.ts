@@ -9,6 +9,8 @@ export const protocolErrorCodes = {
   invalid_key:
     'a key is not a whsec_ (HMAC, 24..64 bytes), whsk_ (Ed25519 secret) or whpk_ (Ed25519 public) key in strict base64, or is used for the wrong role',
   missing_header: 'webhook-id, webhook-timestamp or webhook-signature is absent or empty',
+  unsigned_sender:
+    'none of webhook-id, webhook-timestamp, webhook-signature is present: the sender does not sign (go-resthooks, a plain POST), so nothing can be verified',
   invalid_header:
     'webhook-id is not 1..256 printable ASCII characters without "." (or a header has several different values)',
   invalid_signature_format:

@@ -65,6 +65,18 @@ describe('readWebhookHeaders', () => {
     )
   })
 
+  it.each([
+    ['no headers at all', {}],
+    ['only empty ones', { 'webhook-id': '', 'webhook-signature': ' ' }],
+  ])('says the sender does not sign when it finds %s', (_, record) => {
+    expect(() => readWebhookHeaders(record)).toThrow(
+      expect.objectContaining({
+        code: 'unsigned_sender',
+        message: expect.stringContaining('does not sign'),
+      }),
+    )
+  })
+
   it('rejects two different ids or timestamps', () => {
     const record = {
       'webhook-id': 'a',

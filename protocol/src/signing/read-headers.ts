@@ -47,6 +47,12 @@ export function readWebhookHeaders(headers: HeadersLike): WebhookHeaderValues {
       else read.add(name, value)
     }
   }
+  if (read.id === undefined && read.timestamp === undefined && read.signature === undefined) {
+    throw new ProtocolError(
+      'unsigned_sender',
+      'no Standard Webhooks headers at all (webhook-id, webhook-timestamp, webhook-signature): the sender does not sign its webhooks, so they cannot be verified',
+    )
+  }
   return {
     id: read.id ?? missing('webhook-id'),
     timestamp: read.timestamp ?? missing('webhook-timestamp'),

@@ -1,4 +1,5 @@
-import { jsonLogger } from './json-logger'
+import pkg from '../../package.json' with { type: 'json' }
+import { createLogger } from './create-logger'
 import { serve } from './serve'
 import { parseServeConfig, serveUsage, UsageError } from './serve-config'
 
@@ -6,6 +7,8 @@ const usage = `Usage: rh <command> [options]
 
 Commands:
   serve    run the standalone REST Hooks service (rh serve --help)
+
+  -v, --version   print the version
 `
 
 /**
@@ -20,12 +23,16 @@ export async function main(
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
   const [command, ...rest] = argv
+  if (['--version', '-v'].includes(command ?? '') || (command === 'serve' && isVersion(rest))) {
+    process.stdout.write(`rh ${pkg.version}\n`)
+    return 0
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(usage)
     return command === undefined ? 2 : 0
   }
   if (command !== 'serve') {
-    process.stderr.write(`rh: unknown command "${command}"\n\n${usage}`)
+    process.stderr.write(`rh: unknown command "${command}" (see rh --help)\n`)
     return 2
   }
   let config: ReturnType<typeof parseServeConfig>
@@ -33,14 +40,14 @@ export async function main(
     config = parseServeConfig(rest, env)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    process.stderr.write(`rh serve: ${error.message}\n\n${serveUsage}`)
+    process.stderr.write(`rh serve: ${error.message} (see rh serve --help)\n`)
     return 2
   }
   if (config === null) {
     process.stdout.write(serveUsage)
     return 0
   }
-  const log = jsonLogger()
+  const log = createLogger({ format: config.logFormat, level: config.logLevel })
   let service: Awaited<ReturnType<typeof serve>>
   try {
     service = await serve(config, { log })
@@ -55,4 +62,10 @@ export async function main(
   log.info('signal', { signal })
   await service.close()
   return 0
+}
+
+/** `--version` or `-v` among the arguments, before any `--` that ends the options. */
+function isVersion(args: readonly string[]): boolean {
+  const end = args.indexOf('--')
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--version' || arg === '-v')
 }

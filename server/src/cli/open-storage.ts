@@ -3,12 +3,16 @@ import type { ServeConfig } from './serve-config'
 
 /**
  * Opens the configured storage: the SQLite file (migrated on open), or PostgreSQL (migrated now,
- * under its advisory lock, so several `rh serve` can start at once). Drivers load on demand.
+ * under its advisory lock, so several `rh serve` can start at once). Drivers load on demand; a
+ * missing one fails with how to install it (`loadPostgres` is injectable for tests).
  *
  * @example
  * const { store, queue, close } = await openStorage(config.storage)
  */
-export async function openStorage(storage: ServeConfig['storage']): Promise<Storage> {
+export async function openStorage(
+  storage: ServeConfig['storage'],
+  options: { loadPostgres?: () => Promise<unknown> } = {},
+): Promise<Storage> {
   if (storage.kind === 'sqlite') {
     const { sqlite } = await import('../sqlite/index')
     const db = sqlite({ path: storage.path })
@@ -16,7 +20,7 @@ export async function openStorage(storage: ServeConfig['storage']): Promise<Stor
     return db
   }
   const [{ default: driver }, { postgres }] = await Promise.all([
-    import('postgres'),
+    loadPostgres(options.loadPostgres ?? (() => import('postgres'))),
     import('../postgres/index'),
   ])
   const db = postgres(driver(storage.url, { onnotice: () => {} }))
@@ -27,4 +31,20 @@ export async function openStorage(storage: ServeConfig['storage']): Promise<Stor
     throw error
   }
   return db
+}
+
+type PostgresModule = { default: typeof import('postgres') }
+
+/** The `postgres` driver, an optional peer dependency: missing, the error says how to install it. */
+async function loadPostgres(load: () => Promise<unknown>): Promise<PostgresModule> {
+  try {
+    return (await load()) as PostgresModule
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error
+    throw new Error(
+      '--postgres needs the PostgreSQL driver, which is not installed: npm i postgres (or leave out --postgres to use SQLite)',
+      { cause: error },
+    )
+  }
 }

@@ -79,6 +79,51 @@ describe('publishHandler', () => {
     expect(pulled).toBeLessThanOrEqual(128 * 1024)
   })
 
+  it('answers invalid UTF-8 with 400 malformed_json, as the subscription API does', async () => {
+    const count = published.length
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"event":"a","data":"'),
+      0xff,
+      0x22,
+      0x7d,
+    ])
+    const response = await publish(
+      new Request('http://127.0.0.1/events', {
+        method: 'POST',
+        body: bytes,
+        headers: { authorization: 'Bearer good', 'content-type': 'application/json' },
+      }),
+    )
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ code: 'malformed_json' })
+    expect(published).toHaveLength(count)
+  })
+
+  it('answers a database failure with a logged 503 problem and Retry-After', async () => {
+    const failures: unknown[] = []
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+    const failing = publishHandler({
+      authenticate: () => 'acme',
+      notify: () => Promise.reject(full),
+      onError: (error) => failures.push(error),
+    })
+    const response = await failing(
+      new Request('http://127.0.0.1/events', {
+        method: 'POST',
+        body: JSON.stringify({ event: 'a', data: 1 }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    )
+    expect(response.status).toBe(503)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await response.json()).toMatchObject({
+      code: 'unavailable',
+      detail: expect.stringMatching(/disk is full/),
+    })
+    expect(failures).toEqual([full])
+  })
+
   it('names the invalid field', async () => {
     const response = await post(JSON.stringify({ data: 1 }))
     expect((await response.json()).errors).toEqual([{ path: 'event', message: expect.any(String) }])

@@ -3,6 +3,7 @@ import * as v from 'valibot'
 import { ResthooksError } from '../errors'
 import { problemResponse } from '../handler/problem-response'
 import { readJson } from '../handler/read-json'
+import { isDiskFull } from '../sqlite/disk-full'
 
 /** The body of `POST /events`. `owner` may be left out: it is the API key's owner. */
 export const PublishBodySchema = v.strictObject({
@@ -17,12 +18,19 @@ export interface PublishHandlerOptions {
   authenticate(authorization: string | null): string | null
   /** Accepts one notification durably and returns its message id. */
   notify(owner: string, event: string, data: unknown): Promise<string>
+  /** Told about a failure to accept a valid event (the database), answered `503`. */
+  onError?(error: unknown, request: Request): void
 }
+
+/** Seconds a publisher is asked to wait before publishing again after a `503`. */
+const RETRY_AFTER_SECONDS = 5
 
 /**
  * `POST /events`: authenticates the API key, validates `{ owner?, event, data }` and answers
  * `202 { message_id }` once the notification is durably accepted. A key publishes only for its
- * own owner. Bad input gets a problem+json 4xx, never a 500.
+ * own owner. Bad input gets a problem+json 4xx, never a 500. When the notification cannot be
+ * accepted (the database fails, or its disk is full) nothing was accepted: the answer is a
+ * problem+json `503` with `Retry-After`, so the publisher sends it again, and `onError` hears why.
  *
  * @example
  * const publish = publishHandler({ authenticate, notify: (owner, event, data) => ... })
@@ -44,7 +52,20 @@ export function publishHandler(options: PublishHandlerOptions) {
       if (parsed.output.owner !== undefined && parsed.output.owner !== owner) {
         throw new ResthooksError('unauthorized', 'this API key publishes only for its own owner')
       }
-      const messageId = await options.notify(owner, parsed.output.event, parsed.output.data)
+      let messageId: string
+      try {
+        messageId = await options.notify(owner, parsed.output.event, parsed.output.data)
+      } catch (error) {
+        if (error instanceof ResthooksError) throw error
+        options.onError?.(error, request)
+        const why = isDiskFull(error) ? 'the database disk is full' : 'the database failed'
+        return problemResponse(
+          new ResthooksError('unavailable', `${why}; the event was not accepted: send it again`, {
+            cause: error,
+          }),
+          { 'retry-after': String(RETRY_AFTER_SECONDS) },
+        )
+      }
       return Response.json({ message_id: messageId }, { status: 202 })
     } catch (error) {
       if (error instanceof ResthooksError) return problemResponse(error)

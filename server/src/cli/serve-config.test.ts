@@ -12,9 +12,23 @@ describe('parseServeConfig', () => {
       apiKeys: [{ owner: 'acme', key: 'k1' }],
       secret: null,
       allowPrivateTargets: false,
+      aliasHandshake: true,
       basePath: '',
       retry: {},
+      logFormat: 'json',
+      logLevel: 'info',
     })
+  })
+
+  it('turns the handshake of the go-resthooks alias off with --alias-handshake off or RH_ALIAS_HANDSHAKE', () => {
+    expect(parseServeConfig([...keys, '--alias-handshake', 'off'], {})?.aliasHandshake).toBe(false)
+    expect(parseServeConfig(keys, { RH_ALIAS_HANDSHAKE: 'off' })?.aliasHandshake).toBe(false)
+    expect(
+      parseServeConfig([...keys, '--alias-handshake', 'on'], { RH_ALIAS_HANDSHAKE: 'off' })
+        ?.aliasHandshake,
+    ).toBe(true)
+    expect(() => parseServeConfig([...keys, '--alias-handshake', 'maybe'], {})).toThrow(UsageError)
+    expect(serveUsage).toContain('--alias-handshake')
   })
 
   it('reads every setting from RH_* variables', () => {
@@ -40,8 +54,11 @@ describe('parseServeConfig', () => {
       ],
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       allowPrivateTargets: true,
+      aliasHandshake: true,
       basePath: '/hooks',
       retry: { retries: 5, initialDelay: 250, factor: 2.5 },
+      logFormat: 'json',
+      logLevel: 'info',
     })
   })
 
@@ -83,6 +100,26 @@ describe('parseServeConfig', () => {
     for (const variable of ['RH_RETRIES', 'RH_RETRY_DELAY', 'RH_RETRY_FACTOR']) {
       expect(serveUsage).toContain(variable)
     }
+  })
+
+  it('documents POST /events and every RH_* variable it reads in --help', async () => {
+    const { readFileSync } = await import('node:fs')
+    const source = readFileSync(new URL('./serve-config.ts', import.meta.url), 'utf8')
+    const variables = new Set(source.match(/env\.RH_[A-Z_]+/g)?.map((v) => v.slice(4)))
+    expect(variables.size).toBeGreaterThan(10)
+    for (const variable of variables) expect(serveUsage).toContain(variable)
+    expect(serveUsage).toMatch(/POST \{base\}\/events/)
+    expect(serveUsage).toMatch(/Authorization: Bearer/)
+    expect(serveUsage).toMatch(/"event":/)
+  })
+
+  it('reads the log format and level, and refuses others', () => {
+    expect(parseServeConfig(keys, {})).toMatchObject({ logFormat: 'json', logLevel: 'info' })
+    expect(
+      parseServeConfig([...keys, '--log-format', 'pretty'], { RH_LOG_LEVEL: 'warn' }),
+    ).toMatchObject({ logFormat: 'pretty', logLevel: 'warn' })
+    expect(() => parseServeConfig([...keys, '--log-format', 'xml'], {})).toThrow(/--log-format/)
+    expect(() => parseServeConfig([...keys, '--log-level', 'loud'], {})).toThrow(/--log-level/)
   })
 
   it('returns null when help is asked for', () => {

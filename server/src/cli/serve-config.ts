@@ -14,11 +14,24 @@ export interface ServeConfig {
   secret: string | null
   /** Lets subscriptions target loopback and private addresses (development only). */
   allowPrivateTargets: boolean
+  /** Whether the go-resthooks alias `POST /subscribe` runs the handshake (`/subscriptions` always does). */
+  aliasHandshake: boolean
   /** Prefix of the subscription API, `''` or like `/hooks`. */
   basePath: string
   /** The parts of the retry schedule that were set; the rest keep 5 s, 15 s, 45 s. */
   retry: Partial<Pick<RetryPolicy, 'retries' | 'initialDelay' | 'factor'>>
+  /** `json`: one JSON object per line (log shippers); `pretty`: one readable line per event. */
+  logFormat: LogFormat
+  /** The least severe level written. */
+  logLevel: LogLevel
 }
+
+/** How `rh serve` writes its log lines. */
+export type LogFormat = 'json' | 'pretty'
+/** Log levels, least severe first. */
+export const logLevels = ['debug', 'info', 'warn', 'error'] as const
+/** One of {@link logLevels}. */
+export type LogLevel = (typeof logLevels)[number]
 
 /** A bad command line: the message says what to fix; exit with status 2. */
 export class UsageError extends Error {
@@ -39,11 +52,35 @@ Every flag can also be set by an environment variable; flags win.
   --secret <whsec_...>       RH_SECRET                one signing secret for every delivery
                                                       (default: a secret per subscription)
   --allow-private-targets    RH_ALLOW_PRIVATE_TARGETS deliver to private/loopback addresses
+  --alias-handshake <on|off> RH_ALIAS_HANDSHAKE       handshake on the go-resthooks alias POST
+                                                      /subscribe (default on; off lets go-resthooks
+                                                      consumers subscribe, unverified)
   --base-path <path>         RH_BASE_PATH             prefix of the subscription API (default /)
   --retries <n>              RH_RETRIES               retries after a failed delivery (default 3)
   --retry-delay <ms>         RH_RETRY_DELAY           wait before the first retry (default 5000)
   --retry-factor <x>         RH_RETRY_FACTOR          each retry waits x times longer (default 3)
+  --log-format <json|pretty> RH_LOG_FORMAT            log lines as JSON (default) or readable text
+  --log-level <level>        RH_LOG_LEVEL             debug, info (default), warn or error
+  -v, --version                                       print the version
   -h, --help                                          show this help
+
+Publishing: POST {base}/events
+  Authorization: Bearer <key>   a key given to --api-key / RH_API_KEYS
+  Content-Type: application/json
+  Body: {"event": "invoice.paid", "data": {...}, "owner": "acme"}
+        owner is optional: it defaults to the key's owner, and a key publishes only for its own.
+  202 {"message_id": "msg_..."} once the event is stored; every active subscription of the owner
+  to the event is then delivered (signed, retried). 401 bad key, 413 over 64 KiB, 422 bad event,
+  503 with Retry-After when the database cannot take it (send it again).
+
+The subscription API (same Authorization): POST/GET {base}/subscriptions,
+GET/PATCH/DELETE {base}/subscriptions/{id}, GET {base}/subscriptions/{id}/attempts.
+GET /health: 200 {"status":"ok"}, or 503 when the database is unusable (a full disk).
+
+Example:
+  rh serve --api-key acme:s3cret --allow-private-targets
+  curl -X POST localhost:8080/events -H 'authorization: Bearer s3cret' \
+    -H 'content-type: application/json' -d '{"event":"invoice.paid","data":{"id":1}}'
 `
 
 const truthy = (value: string | undefined) =>
@@ -106,8 +143,22 @@ export function parseServeConfig(
     secret,
     allowPrivateTargets: values['allow-private-targets'] ?? truthy(env.RH_ALLOW_PRIVATE_TARGETS),
     basePath,
+    aliasHandshake: onOff('--alias-handshake', values['alias-handshake'] ?? env.RH_ALIAS_HANDSHAKE),
     retry: parseRetry(values, env),
+    logFormat: oneOf('--log-format', values['log-format'] ?? env.RH_LOG_FORMAT ?? 'json', [
+      'json',
+      'pretty',
+    ] as const),
+    logLevel: oneOf('--log-level', values['log-level'] ?? env.RH_LOG_LEVEL ?? 'info', logLevels),
   }
+}
+
+function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
+  const value = text.trim().toLowerCase()
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${text}"`)
+  }
+  return value as T
 }
 
 /** Largest `--retries`: beyond this a delivery would outlive any useful receiver. */
@@ -139,6 +190,12 @@ function parseRetry(
   return retry
 }
 
+function onOff(flag: string, text: string | undefined): boolean {
+  if (text === undefined || /^(on|true|1|yes)$/i.test(text.trim())) return true
+  if (/^(off|false|0|no)$/i.test(text.trim())) return false
+  throw new UsageError(`${flag} must be on or off, got "${text}"`)
+}
+
 function integer(flag: string, text: string, max: number): number {
   const digits = text.trim()
   const value = Number(digits)
@@ -161,10 +218,13 @@ function parse(argv: readonly string[]) {
       'api-key': { type: 'string', multiple: true },
       secret: { type: 'string' },
       'allow-private-targets': { type: 'boolean' },
+      'alias-handshake': { type: 'string' },
       'base-path': { type: 'string' },
       retries: { type: 'string' },
       'retry-delay': { type: 'string' },
       'retry-factor': { type: 'string' },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })

@@ -30,7 +30,12 @@ describe('rh serve', () => {
     const logged = (msg: string) => lines.next((line) => json(line).msg === msg).then(json)
     try {
       const start = await logged('start')
-      expect(start).toMatchObject({ level: 'info', storage: 'sqlite', owners: 2 })
+      expect(start).toMatchObject({
+        level: 'info',
+        storage: 'sqlite',
+        owners: 2,
+        privateTargets: 'allowed',
+      })
       const url = String(start.url)
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
 
@@ -56,6 +61,16 @@ describe('rh serve', () => {
         body: JSON.stringify({ event: 'invoice.paid', data: {} }),
       })
       expect(unauthorized.status).toBe(401)
+      const refusedLine = await lines.next((line) => json(line).msg === 'request.refused')
+      expect(json(refusedLine)).toMatchObject({
+        level: 'warn',
+        status: 401,
+        code: 'unauthorized',
+        method: 'POST',
+        route: '/events',
+        owner: null,
+      })
+      expect(refusedLine).not.toContain('wrong')
 
       const published = await fetch(`${url}/events`, {
         method: 'POST',
@@ -97,6 +112,18 @@ describe('rh serve', () => {
     child.stderr?.on('data', (chunk) => stderr.push(String(chunk)))
     expect(await exited(child)).toBe(2)
     expect(stderr.join('')).toMatch(/--port must be an integer/)
+    // One line that says what is wrong and where to look, not the whole help.
+    expect(stderr.join('').trim().split('\n')).toEqual([
+      expect.stringMatching(/^rh serve: --port must be .* \(see rh serve --help\)$/),
+    ])
+  })
+
+  it('prints its version with --version', async () => {
+    const child = spawnTs('server/src/cli/rh.ts', ['serve', '--version'])
+    const stdout: string[] = []
+    child.stdout?.on('data', (chunk) => stdout.push(String(chunk)))
+    expect(await exited(child)).toBe(0)
+    expect(stdout.join('')).toMatch(/^rh \d+\.\d+\.\d+\n$/)
   })
 })
 

@@ -26,7 +26,10 @@ export interface RunningService {
 /**
  * Starts the standalone REST Hooks service: `GET /health`, `POST {base}/events` (publish, API
  * key), and the subscription API under `{base}`, with durable storage, on `node:http`. Logs one
- * JSON line per event: `start`, `subscription.created`, `delivery`, `shutdown`.
+ * JSON line per event: `start` (with whether private targets are allowed), `subscription.created`,
+ * `notification.accepted`, `delivery`, `request.refused` (status, problem code, route and owner
+ * of each 4xx; never a key or secret), `publish_failed`, `internal_error`, `shutdown`.
+ * `GET /health` answers `503` while the storage reports a full disk.
  *
  * @example
  * const service = await serve(parseServeConfig(['--api-key', 'acme:k'], process.env)!)
@@ -45,6 +48,7 @@ export async function serve(
     queue: storage.queue,
     signing: config.secret ? { secret: config.secret } : { perSubscription: 'v1' },
     allowPrivateTargets: config.allowPrivateTargets,
+    aliasHandshake: config.aliasHandshake,
     retry: config.retry,
     onError: (error, request) =>
       log.error('internal_error', {
@@ -55,6 +59,8 @@ export async function serve(
   })
   const publish = publishHandler({
     authenticate: ownerOf,
+    onError: (error, request) =>
+      log.error('publish_failed', { path: new URL(request.url).pathname, error }),
     notify: async (owner, event, data) => {
       const receipt = await rh.notify(owner, event, data)
       log.info('notification.accepted', { owner, event, ...receipt })
@@ -67,10 +73,40 @@ export async function serve(
 
   const base = config.basePath
   async function fetch(request: Request): Promise<Response> {
+    const response = await route(request)
+    if (response.status >= 400 && response.status < 500) await logRefused(request, response)
+    return response
+  }
+
+  /** One line per refused request: its status, problem code, route and owner, never a key. */
+  async function logRefused(request: Request, response: Response) {
+    let code: unknown
+    if (response.headers.get('content-type') === 'application/problem+json') {
+      code = ((await response.clone().json()) as { code?: unknown }).code
+    }
+    log.warn('request.refused', {
+      status: response.status,
+      code,
+      method: request.method,
+      route: new URL(request.url).pathname,
+      owner: ownerOf(request.headers.get('authorization')),
+    })
+  }
+
+  async function route(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url)
     if (pathname === '/health') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return notAllowed('GET')
-      return Response.json({ status: 'ok' })
+      const health = storage.health?.() ?? { status: 'ok' }
+      if (health.status === 'ok') return Response.json({ status: 'ok' })
+      return Response.json(
+        {
+          status: 'unavailable',
+          storage: health.status,
+          detail: 'the database disk is full: free space; rh resumes by itself',
+        },
+        { status: 503, headers: { 'retry-after': '5' } },
+      )
     }
     if (pathname === `${base}/events`) {
       if (request.method !== 'POST') return notAllowed('POST')
@@ -101,6 +137,8 @@ export async function serve(
     storage: config.storage.kind,
     owners: [...new Set(config.apiKeys.map((key) => key.owner))].length,
     signing: config.secret ? 'global' : 'per-subscription',
+    // Said at start: a production service that allows them delivers into its own network.
+    privateTargets: config.allowPrivateTargets ? 'allowed' : 'refused',
   })
 
   let closing: Promise<void> | null = null

@@ -2,6 +2,7 @@ import { SubscriptionIdSchema } from '@rh/protocol'
 import * as v from 'valibot'
 import { realResponse, takesLightResponse } from '../../../internal/fast-path'
 import { ResthooksError } from '../errors'
+import { goResthooksSubscribe, goResthooksUnsubscribe } from './go-resthooks-routes'
 import { matchRoute } from './match-route'
 import { problemResponse } from './problem-response'
 import { readJson } from './read-json'
@@ -78,10 +79,11 @@ async function handle(context: HandlerContext, request: Request): Promise<Respon
   switch (route.name) {
     case 'subscriptions':
       return request.method === 'POST'
-        ? createSubscription(context, owner, await readJson(request, max), false)
+        ? createSubscription(context, owner, await readJson(request, max))
         : listSubscriptions(context, owner, new URL(request.url))
     case 'legacy-subscribe':
-      return createSubscription(context, owner, await readJson(request, max), true)
+      // go-resthooks reads the body as JSON whatever its content type: so does its alias.
+      return goResthooksSubscribe(context, owner, await readJson(request, max, null))
     case 'subscription':
       if (request.method === 'GET') return getSubscription(context, owner, id)
       if (request.method === 'PATCH') {
@@ -89,7 +91,7 @@ async function handle(context: HandlerContext, request: Request): Promise<Respon
       }
       return deleteSubscription(context, owner, id)
     case 'legacy-unsubscribe':
-      return deleteSubscription(context, owner, id)
+      return goResthooksUnsubscribe(context, owner, id)
     case 'attempts':
       return listAttempts(context, owner, id, new URL(request.url))
   }

@@ -8,7 +8,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * Reads a request's JSON body: `415` unless the content type is `application/json` (or matches
- * `mediaType`), `413` when `Content-Length` announces more than `maxBytes` or a body without it
+ * `mediaType`; `null` takes any content type, or none, as go-resthooks does), `413` when `Content-Length` announces more than `maxBytes` or a body without it
  * grows past it (reading stops there: nothing unbounded is buffered), `400 malformed_json` unless
  * the bytes are UTF-8 JSON. The bytes are read by `readBody`: taken as they are when the Node
  * adapter offers them, else a body announced within the limit is read in one call.
@@ -19,10 +19,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 export async function readJson(
   request: Request,
   maxBytes: number,
-  mediaType: RegExp = JSON_MEDIA_TYPE,
+  mediaType: RegExp | null = JSON_MEDIA_TYPE,
 ): Promise<unknown> {
   const type = request.headers.get('content-type')
-  if (type !== 'application/json' && (type === null || !mediaType.test(type.trim()))) {
+  if (
+    mediaType !== null &&
+    type !== 'application/json' &&
+    (type === null || !mediaType.test(type.trim()))
+  ) {
     throw new ResthooksError('unsupported_media_type', 'the body must be application/json')
   }
   const bytes = await readBody(request, maxBytes)

@@ -2,7 +2,6 @@ import {
   type Attempt,
   CreateSubscriptionSchema,
   DEFAULT_PAGE_LIMIT,
-  LegacySubscribeSchema,
   ListAttemptsQuerySchema,
   ListSubscriptionsQuerySchema,
   type Subscription,
@@ -44,6 +43,8 @@ export interface RouteContext {
   /** The event allow-list, or `null` for any event. */
   events: ReadonlySet<string> | null
   handshake: boolean
+  /** Whether the go-resthooks alias `POST {base}/subscribe` runs the handshake too. */
+  aliasHandshake: boolean
 }
 
 const notFound = () => new ResthooksError('not_found', 'no such subscription')
@@ -77,29 +78,51 @@ function checkEvents(
   }
 }
 
+/** What a create route asks to store, validated. */
+export interface CreateInput {
+  target_url: string
+  events: readonly string[]
+  metadata?: Record<string, string> | undefined
+  secret?: string | undefined
+}
+
 /**
- * `POST {base}/subscriptions` and the alias `POST {base}/subscribe`: validate, guard the
- * target, make a key, run the handshake, and only then store. `201` with `Location`.
+ * `POST {base}/subscriptions`: validate, guard the target, make a key, run the handshake, and
+ * only then store. `201` with `Location`.
  */
 export async function createSubscription(
   context: RouteContext,
   owner: string,
   body: unknown,
-  legacy: boolean,
 ): Promise<Response> {
-  const input = legacy
-    ? (() => {
-        const { event, target_url } = parseInput(LegacySubscribeSchema, body, 'invalid_request')
-        return { target_url, events: [event], metadata: undefined, secret: undefined }
-      })()
-    : parseInput(CreateSubscriptionSchema, body, 'invalid_request')
+  const input = parseInput(CreateSubscriptionSchema, body, 'invalid_request')
+  const created = await storeSubscription(context, owner, input, {
+    eventPath: (i) => `events.${i}`,
+    handshake: context.handshake,
+  })
+  // Relative, so it resolves right under whatever prefix the client used.
+  const location = `subscriptions/${created.id}`
+  return json(created, 201, { 'content-type': 'application/json', location })
+}
+
+/**
+ * The steps of every create route after parsing: events allowed, target guarded, a key made,
+ * the handshake when `handshake`, then stored. Resolves with the wire form (with the generated
+ * secret, shown this once).
+ */
+export async function storeSubscription(
+  context: RouteContext,
+  owner: string,
+  input: CreateInput,
+  options: { eventPath: (index: number) => string; handshake: boolean },
+): Promise<Subscription> {
   const events = unique(input.events)
-  checkEvents(context, input.events, (i) => (legacy ? 'event' : `events.${i}`))
+  checkEvents(context, input.events, options.eventPath)
   await context.checks.guard(input.target_url)
   const key = input.secret === undefined ? context.newKey() : null
   const made = key instanceof Promise ? await key : key
   const secret = input.secret ?? made?.secret ?? null
-  if (context.handshake) {
+  if (options.handshake) {
     await context.checks.handshake({ target_url: input.target_url, events, secret })
   }
   const now = context.clock.now()
@@ -117,12 +140,9 @@ export async function createSubscription(
     updated_at: at,
   }
   await context.store.create(stored)
-  // Relative, so it resolves right under whatever prefix the client used (`/hooks/subscribe`
-  // and `/hooks/subscriptions` both give `/hooks/subscriptions/{id}`).
-  const location = `subscriptions/${stored.id}`
   const created = toWire(stored)
   if (made) created.secret = made.shown
-  return json(created, 201, { 'content-type': 'application/json', location })
+  return created
 }
 
 /** `GET {base}/subscriptions?event=&cursor=&limit=`: newest first. */
@@ -190,7 +210,7 @@ export async function updateSubscription(
   return json(toWire(updated))
 }
 
-/** `DELETE {base}/subscriptions/{id}` and `DELETE {base}/unsubscribe/{id}`: `204`. */
+/** `DELETE {base}/subscriptions/{id}`: `204` (the go-resthooks alias answers `200`). */
 export async function deleteSubscription(
   context: RouteContext,
   owner: string,

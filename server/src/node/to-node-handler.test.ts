@@ -425,3 +425,41 @@ describe('toNodeHandler', () => {
     expect(writes).toHaveLength(100)
   })
 })
+
+/** Sends one raw HTTP/1.1 request and resolves to the status line's code. */
+async function rawStatus(base: string, head: string): Promise<number> {
+  const { connect } = await import('node:net')
+  const { port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(Buffer.from(head, 'latin1')))
+    let text = ''
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1')
+    })
+    socket.on('error', reject)
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)))
+  })
+}
+
+describe('toNodeHandler with a malformed Host header', () => {
+  it.each([['a b'], ['[::1'], ['%zz'], ['x:999999'], [''], ['h\u00e9te'], ['1.2.3.999']])(
+    'answers 400, not 500, to Host %j',
+    async (host) => {
+      const errors: unknown[] = []
+      const rh = createResthooks({ authenticate: bearerOwner, onError: (e) => errors.push(e) })
+      cleanups.push(() => rh.close({ graceMs: 0 }))
+      const base = await serve(rh)
+      const head = `GET /hooks/subscriptions HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer alice\r\nConnection: close\r\n\r\n`
+      expect(await rawStatus(base, head)).toBe(400)
+      expect(errors).toEqual([])
+    },
+  )
+
+  it('still serves a bracketed IPv6 host with a port', async () => {
+    const rh = createResthooks({ authenticate: bearerOwner })
+    cleanups.push(() => rh.close({ graceMs: 0 }))
+    const base = await serve(rh)
+    const head = `GET /hooks/subscriptions HTTP/1.1\r\nHost: [::1]:8080\r\nAuthorization: Bearer alice\r\nConnection: close\r\n\r\n`
+    expect(await rawStatus(base, head)).toBe(200)
+  })
+})

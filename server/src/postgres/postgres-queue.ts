@@ -3,8 +3,8 @@ import type { Page } from '../page'
 import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
 import { createQueueWriter } from '../queue/queue-write'
 import type { PostgresOptions } from './postgres'
-import { applyQueueWrites } from './queue-writes'
 import { createQueueVacuum, DEFAULT_VACUUM_EVERY } from './queue-vacuum'
+import { applyQueueWrites } from './queue-writes'
 
 function toJob(row: Row): DeliveryJob {
   return {

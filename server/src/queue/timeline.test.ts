@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { before } from './timed-heap'
+import { before as precedes } from './timed-heap'
 import { createTimeline, type TimelineItem } from './timeline'
 
 /** A deterministic pseudo-random sequence (xorshift), so a failure replays. */
@@ -51,7 +51,7 @@ describe('createTimeline', () => {
           timeline.push(added, next() < 0.95)
           model.push(added)
         } else if (roll < 0.85) {
-          model.sort((a, b) => (before(a, b) ? -1 : 1))
+          model.sort((a, b) => (precedes(a, b) ? -1 : 1))
           expect(timeline.peek()).toBe(model[0])
           expect(timeline.pop()).toBe(model.shift())
         } else if (model.length > 0) {
@@ -60,7 +60,7 @@ describe('createTimeline', () => {
         }
         expect(timeline.size()).toBe(model.length)
       }
-      model.sort((a, b) => (before(a, b) ? -1 : 1))
+      model.sort((a, b) => (precedes(a, b) ? -1 : 1))
       for (const expected of model) expect(timeline.pop()).toBe(expected)
       expect(timeline.pop()).toBeUndefined()
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { openSqlite } from './open-sqlite'
+import { hasSqliteDriver, NO_SQLITE_DRIVER, openSqlite } from './open-sqlite'
 
 describe('openSqlite', () => {
   it('opens the driver of the running runtime and runs statements', async () => {
@@ -13,5 +13,38 @@ describe('openSqlite', () => {
     expect(db.all('update t set x = x + 10 where x = ? returning x', [2])).toEqual([{ x: 12 }])
     db.close()
     expect(['node:sqlite', 'bun:sqlite', 'better-sqlite3']).toContain(db.name)
+  })
+})
+
+describe('hasSqliteDriver', () => {
+  const node = (builtin: unknown, resolvable: boolean | undefined) => ({
+    runtime: 'node' as const,
+    builtin: () => builtin,
+    resolvable: () => resolvable,
+  })
+
+  it('finds node:sqlite, or better-sqlite3 where it is missing (Node 20)', () => {
+    expect(hasSqliteDriver(node({ DatabaseSync: class {} }, false))).toBe(true)
+    expect(hasSqliteDriver(node(undefined, true))).toBe(true)
+  })
+
+  it('says there is none on Node 20 without better-sqlite3, and how to install it', () => {
+    expect(hasSqliteDriver(node(undefined, false))).toBe(false)
+    expect(NO_SQLITE_DRIVER).toMatch(/npm i better-sqlite3@12/)
+  })
+
+  it('finds one on the running runtime', () => {
+    expect(hasSqliteDriver()).toBe(true)
+  })
+})
+
+describe('@rh/server on Node 20', () => {
+  it('depends on better-sqlite3 12 optionally, so rh serve runs out of the box', async () => {
+    const { readFileSync } = await import('node:fs')
+    const manifest = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { optionalDependencies?: Record<string, string> }
+    // 13 needs Node 22; 12 is the last line that installs (prebuilt) and runs on Node 20.
+    expect(manifest.optionalDependencies?.['better-sqlite3']).toBe('^12.0.0')
   })
 })

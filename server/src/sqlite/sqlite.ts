@@ -1,19 +1,25 @@
-import type { Storage } from '../storage'
+import type { Storage, StorageHealth } from '../storage'
 import { connectSqlite, type SqliteOptions } from './connect-sqlite'
 import type { SqliteDriver } from './driver'
+import { hasSqliteDriver, NO_SQLITE_DRIVER } from './open-sqlite'
 import { sqliteQueue } from './sqlite-queue'
 import { sqliteStore } from './sqlite-store'
+import { type DiskFullWatch, watchDiskFull } from './watch-disk-full'
 
 /** The {@link Storage} of one SQLite file, and its connection. */
 export interface Sqlite extends Storage {
   /** The open connection, once migrated (for inspection and backups). */
   driver: Promise<SqliteDriver>
+  /** `disk_full` from a write refused for want of space until a write commits again. */
+  health(): StorageHealth
 }
 
 /**
  * Durable storage in one SQLite file, with no server to run: the store and the queue share one
  * connection (WAL mode, migrated as it opens; `migrate()` resolves once that is done, or rejects
- * with why the file could not be opened). The driver is picked by runtime: `bun:sqlite`,
+ * with why the file could not be opened). `health()` reports a full disk until a write commits
+ * again; the WAL is truncated on that error, so writes resume as soon as space returns. The
+ * driver is picked by runtime (none found throws at once, with how to install one): `bun:sqlite`,
  * `node:sqlite` (Node >= 22.5, Deno) or `better-sqlite3` (Node 20).
  *
  * @example
@@ -24,7 +30,13 @@ export interface Sqlite extends Storage {
  * const rh = createResthooks({ store: db.store, queue: db.queue, authenticate })
  */
 export function sqlite(options: SqliteOptions): Sqlite {
-  const driver = connectSqlite(options)
+  // No driver is a setup mistake: said now, not as a 500 at the first request.
+  if (options.driver === undefined && hasSqliteDriver() === false) throw new Error(NO_SQLITE_DRIVER)
+  let watch: DiskFullWatch | undefined
+  const driver = connectSqlite(options).then((db) => {
+    watch = watchDiskFull(db)
+    return watch.driver
+  })
   // A failed open surfaces on the first call; do not also report it as unhandled.
   driver.catch(() => {})
   const baseQueue = sqliteQueue(driver)
@@ -41,5 +53,7 @@ export function sqlite(options: SqliteOptions): Sqlite {
   const migrate = async () => {
     await driver
   }
-  return { store, queue, migrate, close, driver }
+  // Before the connection opened, nothing has failed for want of space.
+  const health = () => watch?.health() ?? { status: 'ok' as const }
+  return { store, queue, migrate, close, driver, health }
 }

@@ -97,6 +97,13 @@ describe('guardTarget', () => {
     expect(await refusal(url)).toMatch(/local host/)
   })
 
+  it.each(['http://127.0.0.1:3000/hooks', 'http://localhost:3000/hooks'])(
+    'tells how to allow a local target %s for local development',
+    async (url) => {
+      expect(await refusal(url, dns({}))).toMatch(/allowPrivateTargets: true/)
+    },
+  )
+
   it('refuses a hostname when any of its addresses is not public', async () => {
     const resolve = dns({ 'mixed.example': ['93.184.216.34', '10.0.0.7'] })
     expect(await refusal('https://mixed.example/hooks', resolve)).toMatch(

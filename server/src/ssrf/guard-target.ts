@@ -42,6 +42,10 @@ export function ipLiteralOf(url: URL): string | undefined {
 
 const refuse = (detail: string) => new ResthooksError('target_refused', detail)
 
+/** Added to a refusal of a private or local target: the usual case is local development. */
+const PRIVATE_HINT =
+  '; to deliver to local or private addresses (local development), create the server with allowPrivateTargets: true (rh serve --allow-private-targets)'
+
 /**
  * Checks a webhook target before any connection: http(s) only, no credentials in the URL, and
  * (unless `allowPrivateTargets`) an address that is global unicast. An IP literal is judged in
@@ -64,7 +68,8 @@ export async function guardTarget(
   const literal = ipLiteralOf(url)
   if (literal !== undefined) {
     const why = addressRefusal(literal)
-    if (why) throw refuse(`target_url points to a non-public address ${literal}: ${why}`)
+    if (why)
+      throw refuse(`target_url points to a non-public address ${literal}: ${why}${PRIVATE_HINT}`)
     return { url, addresses: [literal] }
   }
   const addresses = await guardHostname(url.hostname, options)
@@ -84,7 +89,8 @@ export async function guardHostname(
   options: Pick<GuardOptions, 'resolve'> = {},
 ): Promise<string[]> {
   const name = hostname.replace(/\.$/, '').toLowerCase()
-  if (refusedNames.test(name)) throw refuse(`target_url names a local host (${name})`)
+  if (refusedNames.test(name))
+    throw refuse(`target_url names a local host (${name})${PRIVATE_HINT}`)
   let addresses: string[]
   try {
     addresses = await (options.resolve ?? resolveAll)(name)
@@ -97,7 +103,9 @@ export async function guardHostname(
   for (const address of addresses) {
     const why = addressRefusal(address)
     if (why)
-      throw refuse(`target_url host ${name} resolves to a non-public address ${address}: ${why}`)
+      throw refuse(
+        `target_url host ${name} resolves to a non-public address ${address}: ${why}${PRIVATE_HINT}`,
+      )
   }
   return addresses
 }
