@@ -5,7 +5,9 @@ import { runFanOutBench } from './fan-out'
 import { compare, type Figure } from './figure'
 import { runHangingHostBench } from './hanging-host'
 import { runMemoryBench } from './memory'
+import { runOrderedBench } from './ordered'
 import { runPeersBench } from './peers'
+import { runReplayBench } from './replay'
 import { formatReport } from './report'
 import { runBenches } from './run-benches'
 import { runtimeInfo } from './runtime'
@@ -95,6 +97,54 @@ describe('hanging-host bench', () => {
   })
 })
 
+describe('replay bench', () => {
+  it(
+    'replays every failed message on each storage and compares it with normal delivery',
+    slow,
+    async () => {
+      const result = await runReplayBench({
+        messages: 60,
+        storages: ['memory', 'sqlite', 'postgres'],
+      })
+      expect(result.runs.map((r) => [r.kind, r.replayed])).toEqual([
+        ['memory', 60],
+        ['sqlite', 60],
+        ['postgres', 60],
+      ])
+      for (const run of result.runs) {
+        for (const figure of [run.normal, run.failing, run.replay]) {
+          expect(figure).toMatchObject({ ...throughputShape, requests: 60 })
+          expect(figure.name).not.toMatch(/cut/)
+        }
+      }
+      expect(result.figures.map((f) => f.goal)).toEqual([0.8, 0.8, 0.8])
+      expectRatios(result.figures)
+    },
+  )
+})
+
+describe('ordered bench', () => {
+  it(
+    'delivers every message to ordered and unordered subscriptions on each storage',
+    slow,
+    async () => {
+      const result = await runOrderedBench({
+        messages: 5,
+        subscriptions: 10,
+        storages: ['memory', 'sqlite', 'postgres'],
+      })
+      expect(result.runs.map((r) => r.kind)).toEqual(['memory', 'sqlite', 'postgres'])
+      for (const run of result.runs) {
+        for (const figure of [run.unordered, run.ordered]) {
+          expect(figure).toMatchObject({ ...throughputShape, requests: 50 })
+          expect(figure.name).not.toMatch(/cut/)
+        }
+      }
+      expectRatios(result.figures)
+    },
+  )
+})
+
 describe('peers bench', () => {
   // The peers are Node libraries (BullMQ, pg-boss and graphile-worker need node's net and pg);
   // `npm run bench` runs them on Node, so the smoke run does too.
@@ -130,6 +180,22 @@ describe('fan-out bench', () => {
     const result = await runFanOutBench({ subscriptions: 40, hosts: 2, rounds: 1 })
     expect(result).toMatchObject({ hosts: 2, inFlight: 16, defaults: true })
     expect(result.figures.map((f) => f.goal)).toEqual([0.9])
+  })
+
+  it('delivers once to each subscription matched by pattern (invoice.*, *)', slow, async () => {
+    const result = await runFanOutBench({
+      subscriptions: 60,
+      hosts: 2,
+      rounds: 1,
+      patterns: true,
+      storages: ['memory', 'sqlite'],
+    })
+    expect(result.rh.memory).toMatchObject({ ...throughputShape, requests: 60 })
+    expect(result.rh.sqlite).toMatchObject({ ...throughputShape, requests: 60 })
+    expect(result.figures.map((f) => f.name)).toEqual([
+      'rh, memory, 1 notify -> 60 subs by pattern',
+      'rh, sqlite, 1 notify -> 60 subs by pattern',
+    ])
   })
 })
 

@@ -1,6 +1,6 @@
 import { type Baseline, runtimeBaseline } from './baselines'
 import { compare, type Figure } from './figure'
-import { type BenchPayload, benchPayload } from './payload'
+import { BENCH_EVENT, type BenchPayload, benchPayload } from './payload'
 import { createRhSystem, type RhSystem } from './rh-system'
 import { type Receiver, startReceiver } from './start-receiver'
 import { type BenchStorage, openStorage, type StorageKind } from './storage'
@@ -22,7 +22,16 @@ export interface FanOutBenchOptions {
   storages?: StorageKind[]
   /** Measurements of each, interleaved; every round is kept, the best is the figure. Default 3. */
   rounds?: number
+  /**
+   * Routing: the subscriptions name patterns taking the event instead of the event itself
+   * (thirds `invoice.*`, `*`, and `invoice.paid` with `invoice.*`), so `match` looks up the
+   * event's keys (`invoice.paid`, `invoice.*`, `*`) in the index. Default `false`.
+   */
+  patterns?: boolean
 }
+
+/** The i-th subscription's events in the patterns variant: every one takes `invoice.paid`. */
+const PATTERN_EVENTS: readonly string[][] = [['invoice.*'], ['*'], [BENCH_EVENT, 'invoice.*']]
 
 /** What {@link runFanOutBench} measured. */
 export interface FanOutBenchResult {
@@ -68,7 +77,10 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
       const storage = await openStorage(kind)
       const rh = createRhSystem(storage, { secret: payload.secret, ...concurrency })
       opened.push({ storage, rh })
-      await rh.subscribe(receiver.urls, subscriptions)
+      const eventsOf = options.patterns
+        ? (i: number) => PATTERN_EVENTS[i % PATTERN_EVENTS.length] as string[]
+        : undefined
+      await rh.subscribe(receiver.urls, subscriptions, eventsOf)
     }
     await loop.run(Math.min(1000, subscriptions))
     for (const { storage, rh } of opened)
@@ -91,7 +103,7 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
       rh[storage.kind] = measured
       return compare(
         'fan-out',
-        `rh, ${storage.kind}, 1 notify -> ${subscriptions} subs`,
+        `rh, ${storage.kind}, 1 notify -> ${subscriptions} subs${options.patterns ? ' by pattern' : ''}`,
         measured.perSecond,
         'deliveries/s',
         { name: baseline.name, value: baseline.perSecond },

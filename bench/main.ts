@@ -4,7 +4,7 @@
  *
  *   node --import tsx --conditions=source bench/main.ts [--quick] [--only=delivery,api]
  *     [--storages=memory,sqlite] [--deliveries=N] [--rounds=N] [--json]
- *     [--scale=5000,20000,80000] [--hanging=N] [--ms-per-delivery=N]
+ *     [--scale=5000,20000,80000] [--hanging=N] [--ms-per-delivery=N] [--replay=N] [--ordered=N]
  */
 import { formatReport } from './report'
 import { type BenchName, type BenchSizes, benchNames, runBenches } from './run-benches'
@@ -28,6 +28,8 @@ if (flag('rounds')) sizes.rounds = Number(flag('rounds'))
 if (flag('scale')) sizes.scale = (list('scale') ?? []).map(Number)
 if (flag('hanging')) sizes.hanging = Number(flag('hanging'))
 if (flag('ms-per-delivery')) sizes.msPerDelivery = Number(flag('ms-per-delivery'))
+if (flag('replay')) sizes.replay = Number(flag('replay'))
+if (flag('ordered')) sizes.ordered = Number(flag('ordered'))
 
 const report = await runBenches({
   quick: args.includes('--quick'),

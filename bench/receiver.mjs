@@ -9,7 +9,9 @@
  * `{ requests, bytes, signed, connections }` (over every port, the stats request itself
  * excluded; `connections` counts the sockets opened);
  * `POST /__reset` zeroes them. A request to `/hang` is read and never answered (counted in
- * `hung`, since the start and never reset, not in `requests`): a receiver host that hangs. It exits when its stdin closes, so it never outlives the bench.
+ * `hung`, since the start and never reset, not in `requests`): a receiver host that hangs.
+ * `POST /__status?code=500` makes it answer every later delivery with that status (an outage;
+ * `code=204` ends it). It exits when its stdin closes, so it never outlives the bench.
  */
 import { createServer } from 'node:http'
 
@@ -21,6 +23,8 @@ let bytes = 0
 let signed = 0
 let connections = 0
 let hung = 0
+/** The status deliveries are answered with: 204, or another during an outage. */
+let answer = 204
 
 /** @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response */
 function handle(request, response) {
@@ -39,6 +43,12 @@ function handle(request, response) {
     response.writeHead(204).end()
     return
   }
+  if (request.url?.startsWith('/__status?')) {
+    request.resume()
+    answer = Number(new URL(request.url, 'http://x').searchParams.get('code')) || 204
+    response.writeHead(204).end()
+    return
+  }
   if (request.url === '/hang') {
     request.resume()
     hung++
@@ -52,7 +62,7 @@ function handle(request, response) {
     requests++
     bytes += size
     if (request.headers['webhook-signature']) signed++
-    response.writeHead(204).end()
+    response.writeHead(answer).end()
   })
 }
 

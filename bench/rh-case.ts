@@ -1,3 +1,4 @@
+import type { TelemetryOptions } from '@rh/server'
 import { collectResults } from './collect-results'
 import { countingQueue } from './counting-queue'
 import type { BenchPayload } from './payload'
@@ -29,6 +30,8 @@ export interface RhCaseOptions {
   notifiers?: number
   /** A burst of N gets `30 s + N x msPerDelivery` before it counts as collapsed. Default 2. */
   msPerDelivery?: number
+  /** rh's `telemetry` (the `telemetry` bench), and the case's name for it. */
+  telemetry?: { options: TelemetryOptions; name: string }
 }
 
 /** One storage and concurrency setting of rh, built once and measured in every round. */
@@ -52,7 +55,7 @@ export interface RhCase {
  */
 export async function openRhCase(options: RhCaseOptions): Promise<RhCase> {
   const { kind, receiver, payload } = options
-  const name = `rh (${kind}, ${options.concurrency ? `perHost ${options.concurrency.perHost}` : 'defaults'})`
+  const name = `rh (${kind}, ${options.concurrency ? `perHost ${options.concurrency.perHost}` : 'defaults'}${options.telemetry ? `, ${options.telemetry.name}` : ''})`
   const storage = await openStorage(kind)
   const counting = countingQueue(storage.queue)
   const rh = createRhSystem(
@@ -60,6 +63,7 @@ export async function openRhCase(options: RhCaseOptions): Promise<RhCase> {
     {
       secret: payload.secret,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.telemetry ? { telemetry: options.telemetry.options } : {}),
     },
   )
   const close = async () => {

@@ -1,4 +1,9 @@
-import { createResthooks, type DeliveryResult, type Resthooks } from '@rh/server'
+import {
+  createResthooks,
+  type DeliveryResult,
+  type Resthooks,
+  type TelemetryOptions,
+} from '@rh/server'
 import { newId } from '../server/src/ids'
 import { BENCH_EVENT, BENCH_OWNER } from './payload'
 import type { BenchStorage } from './storage'
@@ -8,8 +13,11 @@ export interface RhSystem {
   rh: Resthooks
   /** `rh.notify` of {@link BENCH_EVENT} for {@link BENCH_OWNER}. */
   notify(data: unknown): Promise<unknown>
-  /** Adds `count` active subscriptions to {@link BENCH_EVENT}, targets taken round-robin. */
-  subscribe(targets: string[], count: number): Promise<void>
+  /**
+   * Adds `count` active subscriptions to {@link BENCH_EVENT}, targets taken round-robin; with
+   * `eventsOf`, the i-th names `eventsOf(i)` instead (patterns taking it, for routing).
+   */
+  subscribe(targets: string[], count: number, eventsOf?: (i: number) => string[]): Promise<void>
   /**
    * Resolves once `count` more delivery results have been published (a result the stream
    * dropped for a slow reader still counts), with how many of them were `delivered`.
@@ -35,6 +43,12 @@ export function createRhSystem(
     concurrency?: { global: number; perHost: number }
     /** rh's attempt `timeout` in ms; omitted, rh's default. */
     timeout?: number
+    /** rh's `retry`; omitted, rh's default schedule. */
+    retry?: { retries: number }
+    /** rh's `disableAfter`; omitted, rh's default. */
+    disableAfter?: number
+    /** rh's `telemetry`; omitted, none. */
+    telemetry?: TelemetryOptions
   },
 ): RhSystem {
   const rh = createResthooks({
@@ -46,19 +60,22 @@ export function createRhSystem(
     allowPrivateTargets: true,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.disableAfter === undefined ? {} : { disableAfter: options.disableAfter }),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   })
   let n = 0
   return {
     rh,
     notify: (data) => rh.notify(BENCH_OWNER, BENCH_EVENT, data),
-    async subscribe(targets, count) {
+    async subscribe(targets, count, eventsOf) {
       const now = new Date().toISOString()
       for (let i = 0; i < count; i++) {
         await storage.store.create({
           id: newId('sub'),
           owner: BENCH_OWNER,
           target_url: targets[n++ % targets.length] as string,
-          events: [BENCH_EVENT],
+          events: eventsOf ? eventsOf(i) : [BENCH_EVENT],
           status: 'active',
           metadata: {},
           secret: null,

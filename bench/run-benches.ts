@@ -6,24 +6,31 @@ import { formatRounds } from './format-round'
 import { runHangingHostBench } from './hanging-host'
 import { machineInfo } from './machine'
 import { type MemoryBenchResult, runMemoryBench } from './memory'
+import { type OrderedBenchResult, runOrderedBench } from './ordered'
 import { type PeerComparable, peerFigures } from './peer-figures'
 import { runPeersBench } from './peers'
 import { formatTableStats } from './pg-table-stats'
+import { type ReplayBenchResult, runReplayBench } from './replay'
 import type { BenchReport } from './report'
 import { runScaleBench, type ScaleBenchResult } from './scale'
 import { runSignVerifyBench } from './sign-verify'
 import type { StorageKind } from './storage'
+import { runTelemetryBench } from './telemetry'
 
 /** The benchmarks, in the order they run. */
 export const benchNames = [
   'delivery',
   'fan-out',
+  'fan-out-patterns',
   'scale',
   'hanging-host',
+  'replay',
+  'ordered',
   'peers',
   'api',
   'memory',
   'sign-verify',
+  'telemetry',
 ] as const
 
 /** One of {@link benchNames}. */
@@ -47,6 +54,10 @@ export interface BenchSizes {
   hanging: number
   /** A burst of N is cut (and reported as such) after `30 s + N x msPerDelivery`. */
   msPerDelivery: number
+  /** Failed messages replayed (and delivered normally, for the baseline) by `replay`. */
+  replay: number
+  /** Notifications of the `ordered` bench, each to 100 subscriptions (fifo, and unordered). */
+  ordered: number
 }
 
 /** The sizes of `npm run bench`. */
@@ -62,6 +73,8 @@ export const fullSizes: BenchSizes = {
   scale: [5000, 20_000, 80_000],
   hanging: 5000,
   msPerDelivery: 2,
+  replay: 100_000,
+  ordered: 200,
 }
 
 /** The sizes of `npm run bench -- --quick`. */
@@ -77,6 +90,8 @@ export const quickSizes: BenchSizes = {
   scale: [1000, 2000, 4000],
   hanging: 500,
   msPerDelivery: 2,
+  replay: 2000,
+  ordered: 20,
 }
 
 /** Options of {@link runBenches}. */
@@ -132,6 +147,17 @@ export async function runBenches(options: RunBenchesOptions = {}): Promise<Bench
       report.details['fan-out'] = fanOutDetails(result)
       results.fanOut = result
     },
+    /** Issue 15: the same fan-out with subscriptions by pattern (`invoice.*`, `*`): still indexed. */
+    async 'fan-out-patterns'() {
+      const result = await runFanOutBench({
+        subscriptions: sizes.fanOut,
+        rounds: sizes.rounds,
+        storages: sizes.storages.filter((kind) => kind !== 'sqlite-normal'),
+        patterns: true,
+      })
+      report.figures.push(...result.figures)
+      report.details['fan-out-patterns'] = fanOutDetails(result)
+    },
     async scale() {
       const result = await runScaleBench({
         sizes: sizes.scale,
@@ -149,6 +175,24 @@ export async function runBenches(options: RunBenchesOptions = {}): Promise<Bench
         ...formatRounds('healthy host alone', result.solo),
         ...formatRounds('healthy host beside hanging', result.beside),
       ]
+    },
+    async replay() {
+      const result = await runReplayBench({
+        messages: sizes.replay,
+        storages: sizes.storages.filter((kind) => kind !== 'sqlite-normal'),
+        msPerDelivery: sizes.msPerDelivery,
+      })
+      report.figures.push(...result.figures)
+      report.details.replay = replayDetails(result)
+    },
+    async ordered() {
+      const result = await runOrderedBench({
+        messages: sizes.ordered,
+        storages: sizes.storages.filter((kind) => kind !== 'sqlite-normal'),
+        msPerDelivery: sizes.msPerDelivery,
+      })
+      report.figures.push(...result.figures)
+      report.details.ordered = orderedDetails(result)
     },
     async peers() {
       const result = await runPeersBench({
@@ -181,6 +225,19 @@ export async function runBenches(options: RunBenchesOptions = {}): Promise<Bench
       })
       report.figures.push(...result.figures)
       report.details.memory = memoryDetails(result)
+    },
+    async telemetry() {
+      const result = await runTelemetryBench({
+        requests: sizes.deliveries,
+        rounds: sizes.rounds,
+      })
+      report.figures.push(...result.figures)
+      report.details.telemetry = [
+        `rh, memory queue, perHost 64, ${n(result.requests)} deliveries per round; on: API tracer and meter with no SDK registered + prometheusMetrics(); sdk: SDK tracer without span processor, SDK meter without reader + prometheusMetrics()`,
+        ...formatRounds('telemetry off', result.rounds.off),
+        ...formatRounds('telemetry on', result.rounds.on),
+        ...formatRounds('telemetry sdk', result.rounds.sdk),
+      ]
     },
     async 'sign-verify'() {
       const result = await runSignVerifyBench({ iterations: sizes.signVerifyIterations })
@@ -219,6 +276,31 @@ function deliveryDetails(result: DeliveryBenchResult): string[] {
     ...Object.entries(result.tables).flatMap(([name, stats]) => [
       `${name}: PostgreSQL tables after the last round`,
       ...formatTableStats(stats),
+    ]),
+  ]
+}
+
+function replayDetails(result: ReplayBenchResult): string[] {
+  const row = (kind: string, name: string, t: ReplayBenchResult['runs'][number]['normal']) =>
+    `${`${kind} ${name}`.padEnd(30)}${n(Math.round(t.perSecond)).padStart(10)}/s  (${n(t.requests)} in ${n(Math.round(t.ms))} ms)`
+  return [
+    `one subscription, one receiver (separate process), rh at perHost 64, retries 0, auto-disable off: ${n(result.messages)} notify delivered; the receiver answers 500 while ${n(result.messages)} more fail; then it answers 204 and one replay sends them again, timed from the call to the last delivery`,
+    ...result.runs.flatMap((r) => [
+      row(r.kind, 'normal delivery', r.normal),
+      row(r.kind, 'failing (500)', r.failing),
+      row(r.kind, 'replay', r.replay),
+    ]),
+  ]
+}
+
+function orderedDetails(result: OrderedBenchResult): string[] {
+  const row = (kind: string, name: string, t: OrderedBenchResult['runs'][number]['ordered']) =>
+    `${`${kind} ${name}`.padEnd(30)}${n(Math.round(t.perSecond)).padStart(10)}/s  (${n(t.requests)} in ${n(Math.round(t.ms))} ms)`
+  return [
+    `${n(result.messages)} notify, each to ${n(result.subscriptions)} subscriptions on one receiver (separate process), rh at perHost 64: all unordered, then all ordering 'fifo' (one delivery at a time per subscription), a fresh system each`,
+    ...result.runs.flatMap((r) => [
+      row(r.kind, 'unordered', r.unordered),
+      row(r.kind, 'ordered (fifo)', r.ordered),
     ]),
   ]
 }

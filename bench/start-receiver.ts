@@ -21,6 +21,8 @@ export interface Receiver {
   url: string
   stats(): Promise<ReceiverStats>
   reset(): Promise<void>
+  /** Answers every later delivery with `status` (500: an outage; 204: back to normal). */
+  answerWith(status: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -55,6 +57,10 @@ export async function startReceiver(options: { ports?: number } = {}): Promise<R
     },
     async reset() {
       const response = await fetch(`${control}/__reset`, { method: 'POST' })
+      await response.body?.cancel()
+    },
+    async answerWith(status) {
+      const response = await fetch(`${control}/__status?code=${status}`, { method: 'POST' })
       await response.body?.cancel()
     },
     async close() {

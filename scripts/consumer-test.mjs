@@ -160,6 +160,9 @@ try {
   leg('Hono (Node 24): rh.fetch mounted under /api/hooks', () =>
     run(bin('node'), ['hono.mjs'], inProject),
   )
+  leg('Console (Node 24): @rh/server/console in a Hono app, bundled assets, CSP, API', () =>
+    run(bin('node'), ['console.mjs'], inProject),
+  )
   for (const resolution of ['node16', 'bundler']) {
     leg(`tsc --noEmit, skipLibCheck false, moduleResolution ${resolution}`, () =>
       run(bin('tsc'), ['-p', `tsconfig.${resolution}.json`], inProject),

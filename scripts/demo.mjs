@@ -4,6 +4,8 @@
 // @rh/client, subscribes them, publishes with plain fetch, and narrates what happens: verified
 // deliveries, a retry with the same webhook-id, and a subscription removed by a 410. Every wait is
 // bounded, so the demo doubles as a smoke test: exit 0 when every step happened, 1 otherwise.
+// Then an outage: a receiver stays down past every retry, comes back, and gets what it missed
+// through a replay (client.replay).
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -222,8 +224,12 @@ try {
   )
   line('ok', `client.list() -> ${names.join(', ')}`)
 
-  // 7. Shutdown
-  step(7, 'Stop')
+  // 7. An outage, and the replay that recovers it
+  step(7, 'An outage: a receiver down past every retry, back, then client.replay')
+  const outage = await recoverAfterOutage(client, arrivals)
+
+  // 8. Shutdown
+  step(8, 'Stop')
   const code = await within(rh.stop(), 'rh serve stopping on SIGTERM')
   if (code !== 0) throw new Error(`rh serve exited with code ${code} after SIGTERM`)
   line('ok', `rh serve exited 0 after SIGTERM ${style.dim(`(its log: ${summary(rh.lines)})`)}`)
@@ -232,7 +238,7 @@ try {
   cancel()
   rmSync(dir, { recursive: true, force: true })
   say(
-    `\n${style.green(style.bold('Done'))} in ${seconds(Date.now() - begun)} in all: ${seconds(buildMs)} checking or building the packages, ${seconds(Date.now() - started)} for the loop (subscribed, published, verified, retried, and unsubscribed by a 410).`,
+    `\n${style.green(style.bold('Done'))} in ${seconds(Date.now() - begun)} in all: ${seconds(buildMs)} checking or building the packages, ${seconds(Date.now() - started)} for the loop (subscribed, published, verified, retried, unsubscribed by a 410, and ${outage.replayed} missed messages replayed after an outage).`,
   )
   say(style.dim('Next: npm test, or read README.md and protocol/PROTOCOL.md.'))
   process.exit(0)
@@ -251,6 +257,78 @@ try {
   for (const close of cleanups) await close().catch(() => {})
   cancel()
   process.exit(1)
+}
+
+/**
+ * Step 7: `offline` is subscribed while up, goes down (throws, so 500) while two events are
+ * published, stays down until each has failed its last retry, comes back, and gets both by
+ * `client.replay`, with their webhook-ids.
+ */
+async function recoverAfterOutage(client, arrivals) {
+  const secret = generateSecret()
+  let down = false
+  const missed = new Map()
+  const handler = createReceiver({
+    secret,
+    on: {
+      'order.refunded': (_data, meta) => {
+        if (down) {
+          missed.set(meta.id, (missed.get(meta.id) ?? 0) + 1)
+          throw new Error('offline is down')
+        }
+        arrivals.add({ receiver: 'offline', type: meta.type, id: meta.id })
+        const replayed = missed.has(meta.id) ? `replayed, ${style.bold('same webhook-id')} ` : ''
+        tell('offline', `${meta.type} ${replayed}${meta.id}: ${style.green('handled')}`)
+      },
+    },
+    onHandshake: () => true,
+  })
+  const server = await listen(toNodeHandler(handler))
+  cleanups.push(server.close)
+  const { id } = await within(
+    client.subscribe(['order.refunded'], server.url, { secret }),
+    'subscribing offline',
+  )
+  line('ok', `${pad('offline')} ${id}  order.refunded  ${style.dim(server.url)}`)
+  down = true
+  const attempts = retry.retries + 1
+  line(
+    'info',
+    `offline goes ${style.red('down')}: it answers 500 to everything for longer than the ${attempts} attempts last`,
+  )
+  const since = new Date(Date.now() - 1000).toISOString()
+  const lost = [
+    await publish('order.refunded', { id: 'ord_1001', amount: 42 }),
+    await publish('order.refunded', { id: 'ord_1002', amount: 7 }),
+  ]
+  await within(
+    Promise.all(lost.map((messageId) => rh.logged(delivery(id, messageId, 'failed')))),
+    'the order.refunded deliveries failing their last retry',
+  )
+  for (const messageId of lost) {
+    line(
+      'plain',
+      `${messageId} -> offline: ${missed.get(messageId) ?? 0} attempts, all 500: ${style.red('failed')} (dead letter)`,
+    )
+  }
+  down = false
+  line('info', `offline is ${style.green('back')}: it answers 2xx again, and nothing is retried`)
+  const { replayed } = await within(client.replay(id, { since, status: 'failed' }), 'client.replay')
+  line(
+    'ok',
+    `client.replay('${id}', { since: '${since}', status: 'failed' }) -> ${replayed} replayed`,
+  )
+  if (replayed !== lost.length) {
+    throw new Error(`client.replay queued ${replayed} messages, expected ${lost.length}`)
+  }
+  await within(
+    Promise.all(
+      lost.map((messageId) => arrivals.wait((a) => a.receiver === 'offline' && a.id === messageId)),
+    ),
+    'the replayed messages at offline',
+  )
+  line('ok', `offline got every missed message, each under its original webhook-id`)
+  return { replayed }
 }
 
 /** POST /events with nothing but fetch; returns the message id (the webhook-id). */

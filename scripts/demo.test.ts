@@ -78,6 +78,27 @@ describe('npm run demo', () => {
       new RegExp(`client\\.get\\('${sub.source}'\\) -> RhClientError not_found \\(404\\)`),
     )
     expect(stdout).toMatch(/client\.list\(\) -> (flaky, happy|happy, flaky)\n/)
+
+    // The outage: offline misses two messages past every retry, then gets both by a replay,
+    // under their original webhook-ids.
+    expect(stdout).toMatch(/offline goes down: .* longer than the 3 attempts last/)
+    const lost = [...stdout.matchAll(/(msg_\w+) -> offline: 3 attempts, all 500: failed/g)].map(
+      (match) => match[1],
+    )
+    expect(lost).toHaveLength(2)
+    expect(stdout).toMatch(
+      new RegExp(
+        `client\\.replay\\('${sub.source}', \\{ since: '[^']+', status: 'failed' \\}\\) -> 2 replayed`,
+      ),
+    )
+    const replayedAt = stdout.indexOf('-> 2 replayed')
+    for (const id of lost) {
+      const handled = stdout.indexOf(`order.refunded replayed, same webhook-id ${id}: handled`)
+      expect(handled).toBeGreaterThan(replayedAt)
+    }
+    expect(stdout).toContain('offline got every missed message, each under its original webhook-id')
+    expect(stdout).toMatch(/and 2 missed messages replayed after an outage\)/)
+
     expect(stdout).toContain('rh serve exited 0 after SIGTERM')
     expect(stdout).toMatch(/Done in \d+\.\d s/)
     // The total counts the build (most of a first run), and says how much of it that was.

@@ -30,6 +30,36 @@ export function countedConnection(schema: string): { sql: Sql; statements: strin
 }
 
 /**
+ * A connection of `schema` (one session) on which auto_explain reports the plan of every
+ * statement, nested ones too, as a notice that lands in `plans`; `analyze` adds the actual row
+ * counts (`Rows Removed by Filter`, …) by running each statement's EXPLAIN ANALYZE.
+ *
+ * @example
+ * const { sql, plans } = explainedConnection(db.schema)
+ * await sql`select 1`
+ * expect(plans.join('\n')).not.toMatch(/Seq Scan on rh_jobs/)
+ */
+export function explainedConnection(
+  schema: string,
+  options: { analyze?: boolean } = {},
+): { sql: Sql; plans: string[] } {
+  const plans: string[] = []
+  const sql = postgres(postgresUrl, {
+    max: 1,
+    onnotice: (notice) => plans.push(notice.message ?? ''),
+    connection: {
+      search_path: schema,
+      session_preload_libraries: 'auto_explain',
+      'auto_explain.log_min_duration': '0',
+      ...(options.analyze ? { 'auto_explain.log_analyze': 'on' } : {}),
+      'auto_explain.log_level': 'notice',
+      'auto_explain.log_nested_statements': 'on',
+    },
+  })
+  return { sql, plans }
+}
+
+/**
  * A fresh schema for one test file; `drop()` removes it with everything in it.
  *
  * @example

@@ -22,9 +22,11 @@ const printed: Record<string, RegExp> = {
   'server/README.md #1': /^0\n$/,
   'server/README.md #2': /^200\n$/,
   'server/README.md #3': /^delivered 1 204\n1\n$/,
-  'server/README.md #5': /^\{ message_id: 'msg_\w+', deliveries: 0 \}\n$/,
+  'server/README.md #4': /^failed\ndisabled\n\{ replayed: 2 \}\n\[ 'o_1', 'o_2' \]\n$/,
   'server/README.md #6': /^\{ message_id: 'msg_\w+', deliveries: 0 \}\n$/,
-  'server/README.md #7': /^retrying\ndelivered\n$/,
+  'server/README.md #7': /^\{ message_id: 'msg_\w+', deliveries: 0 \}\n$/,
+  'server/README.md #8': /^retrying\ndelivered\n$/,
+  'server/README.md #9': /^200 default-src 'none'\n$/,
   'client/README.md #1': /^msg_ Hello\n$/,
   'client/README.md #2': /^true\n1 null\n$/,
   'client/README.md #3': /^sub_\n$/,
@@ -120,7 +122,7 @@ const slot = limit(3)
 describe.concurrent('the README samples', () => {
   it('are found in every README, and every sample that prints has its output checked', () => {
     expect(all.map((sample) => sample.key)).toEqual(expect.arrayContaining(Object.keys(printed)))
-    expect(all.length).toBe(25)
+    expect(all.length).toBe(27)
   })
 
   it('typecheck as they are, under the repository strict compiler options', async () => {

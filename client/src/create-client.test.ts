@@ -1,7 +1,7 @@
 // End to end: the client against a real @rh/server, which handshakes with and delivers to a real
 // receiver, all over node:http sockets on 127.0.0.1 (node:http runs on Node, Bun and Deno).
 import { once } from 'node:events'
-import { createServer, type RequestListener, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { generateSecret } from '@rh/protocol'
 import { createResthooks } from '@rh/server'
@@ -12,20 +12,14 @@ import { createClient } from './create-client'
 import { createReceiver, type Handlers } from './create-receiver'
 import { gone } from './gone'
 import { toNodeHandler } from './node/index'
+import { httpServers } from './test-kit/http-servers'
 import { rejection } from './test-kit/rejection'
 
 type Events = { 'post.created': { id: string }; 'post.deleted': { id: string } }
 
 const secret = generateSecret()
-const servers: Server[] = []
-
-async function listen(listener: RequestListener): Promise<string> {
-  const server = createServer(listener)
-  servers.push(server)
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
+const servers = httpServers()
+const listen = servers.listen
 
 // The receiver's handlers change per test; the receiver itself stays.
 let handlers: Handlers<Events> = {}
@@ -62,16 +56,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rh.close()
-  await Promise.all(servers.map(close))
+  await servers.closeAll()
 })
-
-// Keep-alive connections would hold close() open.
-function close(server: Server) {
-  return new Promise((done) => {
-    server.close(done)
-    server.closeAllConnections()
-  })
-}
 
 const failure = (promise: Promise<unknown>) => rejection(promise, RhClientError)
 

@@ -2,6 +2,8 @@
  * @module @rh/client — manage REST Hooks subscriptions on an rh server, and verify and receive
  * the webhooks it sends.
  */
+
+export type { Filter, FilterCondition, FilterScalar } from '@rh/protocol'
 export * from './client-error'
 export * from './create-client'
 export * from './create-receiver'

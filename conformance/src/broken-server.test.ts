@@ -3,6 +3,8 @@ import { serveFetch } from '../../test/serve-fetch'
 import { type Breakage, createToyServer } from './fixtures/toy-server'
 import { formatReport, runServerSuite, type ServerSuiteOptions } from './index'
 import { crudCases } from './server-suite/crud'
+import { recoveryCases } from './server-suite/recovery'
+import { routingCases } from './server-suite/routing'
 
 const schedule = [20, 60, 180]
 const servers: { close(): Promise<void> }[] = []
@@ -69,7 +71,17 @@ describe('the go-resthooks profile against the same server', () => {
       'signing.chosen-secret',
       'security.body-limit',
       'handshake.on-update',
+      ...recoveryCases.map((c) => c.id),
+      ...routingCases.map((c) => c.id),
     ])
+    const reasons = report.results.filter((r) => r.level === 'recovery').map((r) => r.reason)
+    expect(new Set(reasons)).toEqual(
+      new Set(['the go-resthooks profile has no message log, replay or secret rotation routes']),
+    )
+    const routing = report.results.filter((r) => r.level === 'routing').map((r) => r.reason)
+    expect(new Set(routing)).toEqual(
+      new Set(['the go-resthooks profile has no event patterns or payload filters']),
+    )
   })
 })
 
@@ -77,7 +89,14 @@ describe('the server suite against a deliberately broken server', () => {
   const cases: [Breakage, string[]][] = [
     [
       'wrong-signature',
-      ['signing.verifies', 'signing.chosen-secret', 'signing.stable-id', 'handshake.sent'],
+      [
+        'signing.verifies',
+        'signing.chosen-secret',
+        'signing.stable-id',
+        'handshake.sent',
+        'recovery.rotate-secret',
+        'recovery.test-event',
+      ],
     ],
     [
       'no-retry',
@@ -92,6 +111,7 @@ describe('the server suite against a deliberately broken server', () => {
       ],
     ],
     ['ignores-410', ['core.gone']],
+    ['resends-new-id', ['recovery.redeliver', 'recovery.replay-failed']],
   ]
 
   it.each(cases)('fails exactly the cases a server that %s breaks', async (broken, expected) => {

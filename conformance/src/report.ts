@@ -1,7 +1,19 @@
 /** The levels of the server suite, in the order they run. */
-export const levels = ['core', 'crud', 'signing', 'security', 'handshake'] as const
+export const levels = [
+  'core',
+  'crud',
+  'signing',
+  'security',
+  'handshake',
+  'recovery',
+  'routing',
+] as const
 
-/** A group of server-suite cases: `core`, `crud`, `signing`, `security` or `handshake`. */
+/**
+ * A group of server-suite cases: `core`, `crud`, `signing`, `security`, `handshake`, `recovery`
+ * (the message log, redeliver, replay, secret rotation and test events) or `routing` (event
+ * patterns and payload filters); the last two are skipped, saying why, by a server without them.
+ */
 export type Level = (typeof levels)[number]
 
 /**

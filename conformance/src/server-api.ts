@@ -13,6 +13,8 @@ export interface SubscribeBody {
   events: string[]
   secret?: string
   metadata?: Record<string, string>
+  /** A payload filter (the `routing` level). */
+  filter?: unknown
 }
 
 /** Options of {@link createServerApi}. */

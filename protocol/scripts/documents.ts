@@ -19,6 +19,21 @@ export const definitions = {
   AttemptPage: p.AttemptPageSchema,
   AttemptOutcome: p.AttemptOutcomeSchema,
   ListAttemptsQuery: p.ListAttemptsQuerySchema,
+  Message: p.MessageSchema,
+  MessageDelivery: p.MessageDeliverySchema,
+  MessageWithDeliveries: p.MessageWithDeliveriesSchema,
+  MessagePage: p.MessagePageSchema,
+  SubscriptionMessagePage: p.SubscriptionMessagePageSchema,
+  DeliveryStatus: p.DeliveryStatusSchema,
+  ListMessagesQuery: p.ListMessagesQuerySchema,
+  ListSubscriptionMessagesQuery: p.ListSubscriptionMessagesQuerySchema,
+  RedeliverRequest: p.RedeliverRequestSchema,
+  RedeliverResponse: p.RedeliverResponseSchema,
+  ReplayRequest: p.ReplayRequestSchema,
+  ReplayResponse: p.ReplayResponseSchema,
+  RotateSecretRequest: p.RotateSecretRequestSchema,
+  RotateSecretResponse: p.RotateSecretResponseSchema,
+  TestEventResponse: p.TestEventResponseSchema,
   Notification: p.NotificationSchema,
   Handshake: p.HandshakeSchema,
   HandshakeResponse: p.HandshakeResponseSchema,
@@ -36,11 +51,15 @@ export const definitions = {
   Timestamp: p.TimestampSchema,
   EventName: p.EventNameSchema,
   EventList: p.EventListSchema,
+  EventPattern: p.EventPatternSchema,
+  Filter: p.FilterNodeSchema,
+  FilterCondition: p.FilterConditionSchema,
   TargetUrl: p.TargetUrlSchema,
   Metadata: p.MetadataSchema,
   SubscriptionSecret: p.SubscriptionSecretSchema,
   SubscriptionStatus: p.SubscriptionStatusSchema,
   WritableStatus: p.WritableStatusSchema,
+  Ordering: p.OrderingSchema,
   Cursor: p.CursorSchema,
   PageLimit: p.PageLimitSchema,
 } satisfies Record<string, v.GenericSchema>
@@ -55,7 +74,10 @@ const conversion = (refBase: string): Omit<ConversionConfig, 'definitions'> => (
   // Any action JSON Schema cannot say must be given an explicit `jsonSchema` metadata or fail.
   errorMode: 'throw',
   overrideRef: ({ referenceId }) => `${refBase}${referenceId}`,
-  overrideAction: ({ valibotAction }) => {
+  overrideAction: ({ valibotAction, jsonSchema }) => {
+    // A check across members (`until` not before `since`): JSON Schema cannot compare two
+    // values, so the members' descriptions say it and the schema stays as it is.
+    if (valibotAction.type === 'partial_check') return jsonSchema
     const metadata = (valibotAction as { metadata?: { jsonSchema?: Json } }).metadata
     return valibotAction.type === 'metadata' && metadata?.jsonSchema
       ? structuredClone(metadata.jsonSchema)
@@ -115,6 +137,7 @@ const problemResponses = (): Record<string, unknown> => {
           schema: ref('Problem'),
           ...(status === 404 ? { example: ex.notFoundProblem } : {}),
           ...(status === 422 ? { example: ex.invalidRequestProblem } : {}),
+          ...(status === 409 ? { example: ex.subscriptionInactiveProblem } : {}),
         },
       },
     }
@@ -123,7 +146,13 @@ const problemResponses = (): Record<string, unknown> => {
 }
 
 /** Query parameters from the properties of a query object schema. */
-const queryParameters = (name: 'ListSubscriptionsQuery' | 'ListAttemptsQuery') => {
+const queryParameters = (
+  name:
+    | 'ListSubscriptionsQuery'
+    | 'ListAttemptsQuery'
+    | 'ListMessagesQuery'
+    | 'ListSubscriptionMessagesQuery',
+) => {
   const query = defs('#/components/schemas/')[name] as {
     properties?: Record<string, Json>
     required?: string[]
@@ -145,8 +174,17 @@ const idParameter = {
   schema: { type: 'string' },
 }
 
-const jsonBody = (name: Name, example: unknown) => ({
+const messageIdParameter = {
+  name: 'id',
+  in: 'path',
   required: true,
+  description:
+    'The message id (`webhook-id`). An id the server does not know, or one of another owner, answers 404.',
+  schema: { type: 'string' },
+}
+
+const jsonBody = (name: Name, example: unknown, required = true) => ({
+  required,
   content: { 'application/json': { schema: ref(name), example } },
 })
 
@@ -258,6 +296,7 @@ const paths = () => ({
       },
     },
   },
+  ...recoveryPaths(),
   '/subscribe': {
     post: {
       operationId: 'legacySubscribe',
@@ -285,6 +324,125 @@ const paths = () => ({
       summary: 'go-resthooks alias: delete a subscription',
       responses: {
         '200': { description: 'Deleted (empty body, as go-resthooks answers).' },
+        '404': responseRef(problemResponseName(404)),
+        ...common,
+      },
+    },
+  },
+})
+
+/** The routes of recovery (PROTOCOL.md §12): the message log, redeliver, replay, rotation, test. */
+const recoveryPaths = () => ({
+  '/messages': {
+    get: {
+      operationId: 'listMessages',
+      summary: "List the owner's messages",
+      description:
+        "The message log: every accepted notification, cursor-paginated, newest first. `event` keeps that event's messages; `since` (inclusive) and `until` (exclusive) bound `created_at`.",
+      parameters: queryParameters('ListMessagesQuery'),
+      responses: {
+        '200': jsonResponse('A page of messages.', 'MessagePage', ex.messagePage),
+        '400': responseRef(problemResponseName(400)),
+        ...common,
+      },
+    },
+  },
+  '/messages/{id}': {
+    parameters: [messageIdParameter],
+    get: {
+      operationId: 'getMessage',
+      summary: 'Get a message and what became of each delivery',
+      responses: {
+        '200': jsonResponse(
+          'The message with its deliveries.',
+          'MessageWithDeliveries',
+          ex.messageWithDeliveries,
+        ),
+        '404': responseRef(problemResponseName(404)),
+        ...common,
+      },
+    },
+  },
+  '/messages/{id}/redeliver': {
+    parameters: [messageIdParameter],
+    post: {
+      operationId: 'redeliverMessage',
+      summary: 'Send a message again',
+      description:
+        'To every active subscription it went to, or only to `subscription_id`; with the same `webhook-id` and bytes. A delivery still pending is left as it is. The body may be empty.',
+      requestBody: jsonBody('RedeliverRequest', ex.redeliverRequest, false),
+      responses: {
+        '202': jsonResponse('Queued.', 'RedeliverResponse', ex.redeliverResponse),
+        '404': responseRef(problemResponseName(404)),
+        '409': responseRef(problemResponseName(409)),
+        ...withBody,
+        ...common,
+      },
+    },
+  },
+  '/subscriptions/{id}/messages': {
+    parameters: [idParameter],
+    get: {
+      operationId: 'listSubscriptionMessages',
+      summary: 'The messages of one subscription',
+      description:
+        "Cursor-paginated, newest first, each with this subscription's delivery. `status=failed` lists its dead letters.",
+      parameters: queryParameters('ListSubscriptionMessagesQuery'),
+      responses: {
+        '200': jsonResponse(
+          'A page of messages.',
+          'SubscriptionMessagePage',
+          ex.subscriptionMessagePage,
+        ),
+        '400': responseRef(problemResponseName(400)),
+        '404': responseRef(problemResponseName(404)),
+        ...common,
+      },
+    },
+  },
+  '/subscriptions/{id}/replay': {
+    parameters: [idParameter],
+    post: {
+      operationId: 'replaySubscription',
+      summary: 'Send the messages of a time range again',
+      description:
+        'Queues the messages created in `[since, until)` again for this subscription, in message order, with the same `webhook-id` and bytes. `status: failed` (default): what failed or was cancelled; `all`: every message of its events, also those it never got. A paused or disabled subscription answers `409 subscription_inactive`.',
+      requestBody: jsonBody('ReplayRequest', ex.replayRequest),
+      responses: {
+        '202': jsonResponse('Queued.', 'ReplayResponse', ex.replayResponse),
+        '404': responseRef(problemResponseName(404)),
+        '409': responseRef(problemResponseName(409)),
+        ...withBody,
+        ...common,
+      },
+    },
+  },
+  '/subscriptions/{id}/rotate-secret': {
+    parameters: [idParameter],
+    post: {
+      operationId: 'rotateSubscriptionSecret',
+      summary: 'Replace the signing secret, with a grace period',
+      description:
+        'A new secret, shown this once. The previous one keeps signing beside it (two signatures in `webhook-signature`) for `grace_seconds` (default 86400). A server that signs with its own key answers `409 no_subscription_secret`. The body may be empty.',
+      requestBody: jsonBody('RotateSecretRequest', ex.rotateSecretRequest, false),
+      responses: {
+        '200': jsonResponse('The new secret.', 'RotateSecretResponse', ex.rotateSecretResponse),
+        '404': responseRef(problemResponseName(404)),
+        '409': responseRef(problemResponseName(409)),
+        ...withBody,
+        ...common,
+      },
+    },
+  },
+  '/subscriptions/{id}/test': {
+    parameters: [idParameter],
+    post: {
+      operationId: 'sendTestEvent',
+      summary: 'Send a signed rh.ping now',
+      description:
+        "Sends one signed `rh.ping` (a new message id, `data: {}`) to the target now, whatever the subscription's status, and answers with the attempt, whatever the receiver answered. Nothing is queued, retried or logged, and the answer has no consequence (a `410` deletes nothing).",
+      responses: {
+        '200': jsonResponse('The attempt.', 'TestEventResponse', ex.testEventResponse),
         '404': responseRef(problemResponseName(404)),
         ...common,
       },

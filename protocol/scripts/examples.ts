@@ -9,10 +9,21 @@ import type {
   Handshake,
   HandshakeResponse,
   LegacySubscribe,
+  Message,
+  MessagePage,
+  MessageWithDeliveries,
   Notification,
   Problem,
+  RedeliverRequest,
+  RedeliverResponse,
+  ReplayRequest,
+  ReplayResponse,
+  RotateSecretRequest,
+  RotateSecretResponse,
   Subscription,
+  SubscriptionMessagePage,
   SubscriptionPage,
+  TestEventResponse,
   UpdateSubscription,
 } from '../src/schemas/index'
 
@@ -57,6 +68,7 @@ export const attempt = {
   outcome: 'failed',
   response_status: 503,
   error: null,
+  response_excerpt: '{"error":"database unavailable"}',
   duration_ms: 212,
   started_at: '2025-01-31T12:05:00.000Z',
   next_attempt_at: '2025-01-31T12:05:05.000Z',
@@ -69,6 +81,69 @@ export const notification = {
   timestamp: '2025-01-31T12:05:00.000Z',
   data: { id: 42, title: 'Hello' },
 } satisfies Notification
+
+export const message = {
+  id: 'msg_01JB8X9C7A1B3C5D7E9F1G3H5J',
+  event: 'post.created',
+  created_at: '2025-01-31T12:05:00.000Z',
+  payload: notification,
+} satisfies Message
+
+export const messageWithDeliveries = {
+  ...message,
+  deliveries: [
+    {
+      subscription_id: 'sub_01JB8X6T3QH6W2Y9V4KZP7M5RC',
+      status: 'failed',
+      attempts: 4,
+      updated_at: '2025-01-31T12:06:05.000Z',
+    },
+  ],
+} satisfies MessageWithDeliveries
+
+export const messagePage = {
+  data: [message],
+  next_cursor: 'WyIgICIsIm1zZ18wMUpCOFg5QzdBMUIzQzVEN0U5RjFHM0g1SiJd',
+} satisfies MessagePage
+
+export const subscriptionMessagePage = {
+  data: [messageWithDeliveries],
+  next_cursor: null,
+} satisfies SubscriptionMessagePage
+
+export const redeliverRequest = {
+  subscription_id: 'sub_01JB8X6T3QH6W2Y9V4KZP7M5RC',
+} satisfies RedeliverRequest
+
+export const redeliverResponse = { redelivered: 1 } satisfies RedeliverResponse
+
+export const replayRequest = {
+  since: '2025-01-31T12:00:00.000Z',
+  until: '2025-01-31T14:00:00.000Z',
+  status: 'failed',
+} satisfies ReplayRequest
+
+export const replayResponse = { replayed: 118 } satisfies ReplayResponse
+
+export const rotateSecretRequest = { grace_seconds: 86400 } satisfies RotateSecretRequest
+
+export const rotateSecretResponse = {
+  secret: 'whsec_xNAA4n0ZK6SlsRbbTU8KtafQj2aA5Uk3bYXNWTkbPLI=',
+  previous_secret_expires_at: '2025-02-01T12:00:00.000Z',
+} satisfies RotateSecretResponse
+
+export const testEventResponse = {
+  id: 'atm_01JB8XA0F2G4H6J8K0M2N4P6Q8',
+  message_id: 'msg_01JB8XA0F1A3B5C7D9E1F3G5H7',
+  event: 'rh.ping',
+  attempt: 1,
+  outcome: 'delivered',
+  response_status: 204,
+  error: null,
+  response_excerpt: null,
+  duration_ms: 38,
+  started_at: '2025-01-31T12:00:00.000Z',
+} satisfies TestEventResponse
 
 export const handshake = {
   type: 'rh.handshake',
@@ -93,6 +168,14 @@ export const notFoundProblem = {
   status: 404,
   detail: 'No subscription sub_01JB8X6T3QH6W2Y9V4KZP7M5RC.',
   code: 'not_found',
+} satisfies Problem
+
+export const subscriptionInactiveProblem = {
+  type: 'urn:rh:problem:subscription_inactive',
+  title: 'Subscription inactive',
+  status: 409,
+  detail: 'The subscription is disabled: set its status to active first.',
+  code: 'subscription_inactive',
 } satisfies Problem
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createResthooks } from './create-resthooks'
+import { prometheusMetrics } from './telemetry/prometheus-metrics'
 
 const authenticate = () => 'alice'
 
@@ -29,6 +30,15 @@ describe('createResthooks options', () => {
     ],
     [{ authenticate, store: {} }, /options\.store must be a SubscriptionStore/],
     [{ authenticate, allowPrivateTarget: true }, /options\.allowPrivateTarget is not an option/],
+    [
+      { authenticate, telemetry: { tracer: {} } },
+      /options\.telemetry\.tracer must be an OpenTelemetry Tracer \(an object with startSpan\)/,
+    ],
+    [{ authenticate, telemetry: { prometheus: {} } }, /options\.telemetry\.prometheus must be/],
+    [
+      { authenticate, telemetry: { traces: true } },
+      /options\.telemetry\.traces is not an option of telemetry/,
+    ],
   ])('refuses %j at construction, naming the option', (options, message) => {
     expect(() => createResthooks(options as never)).toThrow(TypeError)
     expect(() => createResthooks(options as never)).toThrow(message)
@@ -53,6 +63,11 @@ describe('createResthooks options', () => {
       maxResponseBytes: 1024,
       maxBodyBytes: 1024,
       onError: () => {},
+      telemetry: {
+        tracer: { startSpan: () => ({}) as never },
+        prometheus: prometheusMetrics(),
+        countSubscriptions: async () => ({}),
+      },
     })
     await rh.close()
   })

@@ -67,9 +67,13 @@ export const ResthooksOptionsSchema = v.strictObject(
         factor: v.optional(num(1)),
         maxDelay: v.optional(num(0)),
         jitter: v.optional(num(0, 1)),
+        delays: v.optional(v.array(num(0), 'must be an array of delays in ms')),
       }),
     ),
+    retention: v.optional(v.strictObject({ messages: v.optional(int(1, ' (ms)')) })),
     disableAfter: v.optional(int(1)),
+    failingAfter: v.optional(int(1)),
+    onOperationalEvent: v.optional(fn('event => void')),
     handshake: v.optional(bool),
     aliasHandshake: v.optional(bool),
     clock: v.optional(withMethods('a Clock', ['now', 'setTimer'])),
@@ -84,6 +88,26 @@ export const ResthooksOptionsSchema = v.strictObject(
     maxResponseBytes: v.optional(int(1, ' (bytes)')),
     maxBodyBytes: v.optional(int(1, ' (bytes)')),
     onError: v.optional(fn('(error, request) => void')),
+    telemetry: v.optional(
+      v.strictObject(
+        {
+          tracer: v.optional(withMethods('an OpenTelemetry Tracer', ['startSpan'])),
+          meter: v.optional(
+            withMethods('an OpenTelemetry Meter', [
+              'createCounter',
+              'createHistogram',
+              'createObservableGauge',
+            ]),
+          ),
+          prometheus: v.optional(withMethods('prometheusMetrics()', ['scrape', 'fetch'])),
+          countSubscriptions: v.optional(fn('() => Promise<{ active?, paused?, disabled? }>')),
+        },
+        (issue) =>
+          issue.expected === 'never'
+            ? 'is not an option of telemetry'
+            : 'must be { tracer?, meter?, prometheus?, countSubscriptions? }',
+      ),
+    ),
   },
   (issue) =>
     issue.expected === 'never'

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { createResthooks } from './create-resthooks'
-import type { NotifyReceipt } from './delivery/types'
+import type { OperationalEvent } from './delivery/operational-events'
+import type { DeliveryResult, NotifyReceipt } from './delivery/types'
 
 type Events = {
   'post.created': { id: string; title: string }
@@ -44,6 +45,16 @@ describe('createResthooks types', () => {
     expectTypeOf(
       rh.notify('alice', 'whatever', { any: ['json'] }),
     ).resolves.toEqualTypeOf<NotifyReceipt>()
+  })
+
+  it('streams operational events only from results({ operations: true })', () => {
+    const rh = createResthooks({ authenticate })
+    expectTypeOf(rh.results()).toEqualTypeOf<
+      AsyncIterable<DeliveryResult> & { readonly dropped: number }
+    >()
+    expectTypeOf(rh.results({ operations: true })).toEqualTypeOf<
+      AsyncIterable<DeliveryResult | OperationalEvent> & { readonly dropped: number }
+    >()
   })
 
   it('requires authenticate', () => {

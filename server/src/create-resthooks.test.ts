@@ -480,7 +480,7 @@ describe('createResthooks: one subscription', () => {
     const rh = setup()
     const target = await receiver()
     const id = (await subscribe(rh, { target_url: target.url, events: ['a.b'] })).json.id
-    target.answer(() => ({ status: 500 }))
+    target.answer(() => ({ status: 500, body: '{"error":"db down"}' }))
     const result = await firstResult(rh, () => rh.notify('alice', 'a.b', {}))
     const attempts = await api(rh, 'GET', `/subscriptions/${id}/attempts`)
     expect(attempts.status).toBe(200)
@@ -494,6 +494,7 @@ describe('createResthooks: one subscription', () => {
           outcome: 'failed',
           response_status: 500,
           error: null,
+          response_excerpt: '{"error":"db down"}',
           duration_ms: expect.any(Number),
           started_at: expect.any(String),
           next_attempt_at: expect.any(String),

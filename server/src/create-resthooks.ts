@@ -2,20 +2,24 @@ import { generateKeyPair, MAX_REQUEST_BODY_BYTES } from '@rh/protocol'
 import { checkOptions } from './check-options'
 import { type Clock, systemClock } from './clock'
 import { createDeliveryEngine } from './delivery/create-delivery-engine'
+import type { OperationalEvent } from './delivery/operational-events'
 import type { RetryPolicy } from './delivery/retry-policy'
 import { createSigners, type SigningOptions } from './delivery/signing'
 import type { Transport } from './delivery/transport'
 import { createTransport } from './delivery/transports/create-transport'
-import type { DeliveryResult, NotifyReceipt } from './delivery/types'
+import type { DeliveryResult, NotifyOptions, NotifyReceipt } from './delivery/types'
 import { ResthooksError } from './errors'
 import { type Authenticate, createHandler } from './handler/create-handler'
 import type { NewKey } from './handler/subscription-routes'
 import { createTargetChecks } from './handler/target-checks'
 import type { DeliveryQueue } from './queue/delivery-queue'
 import { memoryQueue } from './queue/memory-queue'
+import { createRecovery } from './recovery/create-recovery'
+import type { Recovery } from './recovery/recovery'
 import type { Resolve } from './ssrf/guard-target'
 import { memoryStore } from './store/memory-store'
 import type { SubscriptionStore } from './store/subscription-store'
+import { createTelemetry, type TelemetryOptions } from './telemetry/create-telemetry'
 
 /**
  * The event names of an event map: its string keys. Without a map, any string.
@@ -53,10 +57,29 @@ export interface ResthooksOptions<Events extends object = Record<string, unknown
    * Default `{ perSubscription: 'v1' }`. A `secret` given by the subscriber always wins.
    */
   signing?: SigningOptions
-  /** Retry schedule. Default `{ retries: 3, initialDelay: 5000, factor: 3 }`: 5 s, 15 s, 45 s. */
+  /**
+   * Retry schedule. Default `retrySchedules.goResthooks`, `{ retries: 3, initialDelay: 5000,
+   * factor: 3 }`: 5 s, 15 s, 45 s. For production, `retrySchedules.standardWebhooks` retries
+   * for about a day.
+   */
   retry?: Partial<RetryPolicy>
+  /**
+   * How long the message log keeps a message once all its deliveries are final (delivered,
+   * failed, gone or cancelled), in ms; replay and redeliver reach back this far. Default 30 days.
+   */
+  retention?: { messages?: number }
   /** Consecutive failed deliveries before a subscription is disabled. */
   disableAfter?: number
+  /**
+   * Consecutive failed deliveries at which `subscription.failing` is told, a warning before
+   * `disableAfter`. Default half of `disableAfter`, rounded up (5 of 10).
+   */
+  failingAfter?: number
+  /**
+   * Told each operational event: `delivery.exhausted` (a message failed its last retry),
+   * `subscription.failing`, `subscription.disabled`. Also on `results({ operations: true })`.
+   */
+  onOperationalEvent?: (event: OperationalEvent) => void
   /** Confirm every new target (and changed target or events) with a handshake. Default `true`. */
   handshake?: boolean
   /**
@@ -90,6 +113,12 @@ export interface ResthooksOptions<Events extends object = Record<string, unknown
   maxBodyBytes?: number
   /** Told about every fault answered `500 internal`. Default `console.error`. */
   onError?: (error: unknown, request: Request) => void
+  /**
+   * OpenTelemetry spans and metrics (pass `trace.getTracer('rh')`, `metrics.getMeter('rh')`:
+   * `@opentelemetry/api` is an optional peer, never imported by rh) and Prometheus metrics
+   * (`prometheusMetrics()`). Default: none, at no cost.
+   */
+  telemetry?: TelemetryOptions
 }
 
 /**
@@ -115,9 +144,25 @@ export interface Resthooks<Events extends object = Record<string, unknown>> {
     owner: string,
     event: E,
     data: Events[E],
+    options?: NotifyOptions,
   ): Promise<NotifyReceipt>
+  /**
+   * Recovery after an outage, as the API's routes use it: redeliver a message, replay a
+   * subscription's failed messages, rotate its secret, send it a test event.
+   *
+   * @example
+   * await rh.recovery.replay('acme', 'sub_…', { since: Date.parse('2026-12-01T10:00:00Z') })
+   */
+  readonly recovery: Recovery
   /** Every delivery outcome from now on; each call is its own stream. Ends on `close`. */
   results(): AsyncIterable<DeliveryResult> & { readonly dropped: number }
+  /**
+   * Every delivery outcome and every {@link OperationalEvent} from now on, in order: an
+   * operational event has a `type`, a delivery outcome an `outcome`.
+   */
+  results(options: {
+    operations: true
+  }): AsyncIterable<DeliveryResult | OperationalEvent> & { readonly dropped: number }
   /** Stops delivering (waiting up to `graceMs` for attempts in flight), then closes the queue and store. */
   close(options?: { graceMs?: number }): Promise<void>
   /** The store, for reading subscriptions outside the API. */
@@ -160,6 +205,8 @@ export function createResthooks<Events extends object = Record<string, unknown>>
       resolve: options.resolve,
       connections: options.concurrency?.perHost ?? 8,
     })
+  const telemetry = createTelemetry(options.telemetry, { queue, clock })
+  const traceNotify = telemetry?.traceNotify ?? null
   const engine = createDeliveryEngine({
     store,
     queue,
@@ -169,11 +216,15 @@ export function createResthooks<Events extends object = Record<string, unknown>>
     allowPrivateTargets,
     ...defined({
       retry: options.retry,
+      retention: options.retention,
       disableAfter: options.disableAfter,
+      failingAfter: options.failingAfter,
+      onOperationalEvent: options.onOperationalEvent,
       concurrency: options.concurrency,
       timeout: options.timeout,
       leaseMs: options.leaseMs,
       maxResponseBytes: options.maxResponseBytes,
+      observer: telemetry?.observer ?? undefined,
     }),
   })
   const checks = createTargetChecks({
@@ -203,6 +254,8 @@ export function createResthooks<Events extends object = Record<string, unknown>>
       .then((secret) => (secret === null ? null : { secret, shown: secret }))
   }
 
+  const recovery = createRecovery({ store, queue, clock, engine, newKey })
+
   const fetch = createHandler({
     store,
     queue,
@@ -210,6 +263,7 @@ export function createResthooks<Events extends object = Record<string, unknown>>
     engine,
     checks,
     newKey,
+    recovery,
     events: allowed,
     handshake: options.handshake ?? true,
     aliasHandshake: options.aliasHandshake ?? options.handshake ?? true,
@@ -221,18 +275,32 @@ export function createResthooks<Events extends object = Record<string, unknown>>
 
   engine.start()
 
+  function notifyUntraced(
+    owner: string,
+    event: string,
+    data: unknown,
+    notifyOptions: NotifyOptions | undefined,
+  ): Promise<NotifyReceipt> {
+    if (allowed && !allowed.has(event)) {
+      return Promise.reject(new ResthooksError('unknown_event', `unknown event ${event}`))
+    }
+    return engine.notify(owner, event, data, notifyOptions)
+  }
+
   return {
     fetch,
     store,
     queue,
+    recovery,
     // Not `async`: passing the engine's promise on as is saves three microtask hops per notify.
-    notify(owner, event, data) {
-      if (allowed && !allowed.has(event)) {
-        return Promise.reject(new ResthooksError('unknown_event', `unknown event ${event}`))
+    notify(owner, event, data, notifyOptions) {
+      if (traceNotify !== null) {
+        return traceNotify(event, () => notifyUntraced(owner, event, data, notifyOptions))
       }
-      return engine.notify(owner, event, data)
+      return notifyUntraced(owner, event, data, notifyOptions)
     },
-    results: () => engine.results(),
+    results: ((resultsOptions?: { operations: true }) =>
+      resultsOptions ? engine.results(resultsOptions) : engine.results()) as Resthooks['results'],
     close(closeOptions) {
       closing ??= (async () => {
         await engine.close(closeOptions)

@@ -52,6 +52,8 @@ describe.concurrent.each(Object.keys(storages))('the server suite against rh on 
   it.each(levels)('passes every %s case', async (level) => {
     const report = await runServerSuite({ ...harness.options, levels: [level] })
     expect(report.failed, describeFailures(report)).toBe(0)
+    // Nothing skipped either: a level rh lacks (the recovery routes) would skip, not fail.
+    expect(report.results.filter((result) => result.status === 'skipped')).toEqual([])
     expect(report.passed).toBeGreaterThan(0)
   })
 })

@@ -11,6 +11,8 @@ import { coreCases } from './core'
 import { crudCases } from './crud'
 import { failingTargetCases } from './failing-targets'
 import { handshakeCases } from './handshake'
+import { recoveryCases } from './recovery'
+import { routingCases } from './routing'
 import { securityCases } from './security'
 import { signingCases } from './signing'
 
@@ -74,6 +76,8 @@ export const serverCases: readonly ServerCase[] = [
   ...signingCases,
   ...securityCases,
   ...handshakeCases,
+  ...recoveryCases,
+  ...routingCases,
 ]
 
 /** The delays of the default retry schedule, 5 s, 15 s, 45 s. */

@@ -10,6 +10,7 @@ const attempt = {
   outcome: 'failed',
   response_status: 503,
   error: null,
+  response_excerpt: '{"error":"db down"}',
   duration_ms: 212,
   started_at: '2025-01-31T12:05:00.000Z',
   next_attempt_at: '2025-01-31T12:05:05.000Z',
@@ -21,7 +22,7 @@ describe('AttemptSchema', () => {
   })
 
   it('accepts an attempt without a response, as after a timeout', () => {
-    const timedOut = { ...attempt, response_status: null, error: 'timeout' }
+    const timedOut = { ...attempt, response_status: null, error: 'timeout', response_excerpt: null }
     expect(v.is(AttemptSchema, timedOut)).toBe(true)
   })
 
@@ -52,6 +53,17 @@ describe('AttemptSchema', () => {
   it('rejects a negative or fractional duration', () => {
     expect(v.is(AttemptSchema, { ...attempt, duration_ms: -1 })).toBe(false)
     expect(v.is(AttemptSchema, { ...attempt, duration_ms: 0.5 })).toBe(false)
+  })
+
+  it('keeps a response excerpt of at most 256 characters', () => {
+    expect(v.is(AttemptSchema, { ...attempt, response_excerpt: 'x'.repeat(256) })).toBe(true)
+    expect(v.is(AttemptSchema, { ...attempt, response_excerpt: 'x'.repeat(257) })).toBe(false)
+  })
+
+  it('requires the response excerpt, null when there was no body', () => {
+    const { response_excerpt: _, ...withoutExcerpt } = attempt
+    expect(v.is(AttemptSchema, withoutExcerpt)).toBe(false)
+    expect(v.is(AttemptSchema, { ...attempt, response_excerpt: null })).toBe(true)
   })
 
   it('rejects a message id that is not a msg_ id', () => {

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { AttemptIdSchema, MessageIdSchema, TimestampSchema } from './ids'
+import { RESPONSE_EXCERPT_MAX_LENGTH } from './limits'
 import { CursorSchema, PageLimitSchema, pageSchema } from './page'
 
 /**
@@ -44,6 +45,17 @@ export const AttemptSchema = v.object({
   error: v.pipe(
     v.nullable(v.string()),
     v.description('What went wrong (`timeout`, `redirect not followed`, ...), or `null`.'),
+  ),
+  /**
+   * The start of the receiver's response body as text, trimmed, at most
+   * {@link RESPONSE_EXCERPT_MAX_LENGTH} characters; `null` when the body was empty or no
+   * response arrived.
+   */
+  response_excerpt: v.pipe(
+    v.nullable(v.pipe(v.string(), v.maxLength(RESPONSE_EXCERPT_MAX_LENGTH))),
+    v.description(
+      "The start of the receiver's response body as text, trimmed, at most 256 characters; `null` when the body was empty or no response arrived.",
+    ),
   ),
   duration_ms: nonNegativeInteger,
   /** ISO-8601 time the attempt started. */

@@ -116,16 +116,23 @@ describe('openapi.json', () => {
     }
   })
 
-  it('documents every route of the subscription API and the go-resthooks aliases', () => {
+  it('documents every route of the subscription API, recovery and the go-resthooks aliases', () => {
     expect(operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([
       'DELETE /subscriptions/{id}',
       'DELETE /unsubscribe/{id}',
+      'GET /messages',
+      'GET /messages/{id}',
       'GET /subscriptions',
       'GET /subscriptions/{id}',
       'GET /subscriptions/{id}/attempts',
+      'GET /subscriptions/{id}/messages',
       'PATCH /subscriptions/{id}',
+      'POST /messages/{id}/redeliver',
       'POST /subscribe',
       'POST /subscriptions',
+      'POST /subscriptions/{id}/replay',
+      'POST /subscriptions/{id}/rotate-secret',
+      'POST /subscriptions/{id}/test',
     ])
   })
 
@@ -237,9 +244,13 @@ const fixtures: { [K in Name]?: { valid: unknown[]; invalid: unknown[] } } = {
     ],
   },
   Attempt: {
-    valid: [ex.attempt, { ...ex.attempt, response_status: null, error: 'timeout' }],
+    valid: [
+      ex.attempt,
+      { ...ex.attempt, response_status: null, error: 'timeout', response_excerpt: null },
+    ],
     invalid: [
       { ...ex.attempt, attempt: 0 },
+      { ...ex.attempt, response_excerpt: 'x'.repeat(257) },
       { ...ex.attempt, outcome: 'maybe' },
       { ...ex.attempt, duration_ms: 1.5 },
     ],
@@ -284,6 +295,68 @@ const fixtures: { [K in Name]?: { valid: unknown[]; invalid: unknown[] } } = {
   ListSubscriptionsQuery: {
     valid: [{}, { event: 'a.b', cursor: 'c' }],
     invalid: [{ event: '' }, { cursor: '' }],
+  },
+  // `until` before `since` is refused by valibot only: JSON Schema cannot compare two members.
+  ListMessagesQuery: {
+    valid: [{}, { event: 'a.b', since: ex.replayRequest.since, until: ex.replayRequest.until }],
+    invalid: [{ since: 'yesterday' }, { until: '1738324800' }, { event: '' }],
+  },
+  ListSubscriptionMessagesQuery: {
+    valid: [{}, { status: 'failed', cursor: 'c' }],
+    invalid: [{ status: 'retrying' }, { cursor: '' }],
+  },
+  Message: {
+    valid: [ex.message, ex.messageWithDeliveries],
+    invalid: [
+      { ...ex.message, payload: { id: 42 } },
+      { ...ex.message, id: 'atm_01JB8X9D2M4N6P8Q0R2S4T6V8W' },
+      { ...ex.messageWithDeliveries, deliveries: [{ subscription_id: 'sub_1' }] },
+    ],
+  },
+  MessageWithDeliveries: {
+    valid: [ex.messageWithDeliveries, { ...ex.message, deliveries: [] }],
+    invalid: [
+      ex.message,
+      {
+        ...ex.message,
+        deliveries: [{ ...ex.messageWithDeliveries.deliveries[0], status: 'retrying' }],
+      },
+      { ...ex.message, deliveries: [{ ...ex.messageWithDeliveries.deliveries[0], attempts: -1 }] },
+    ],
+  },
+  RedeliverRequest: {
+    valid: [{}, ex.redeliverRequest],
+    invalid: [{ subscription_id: 'sub_1' }, { subscription_ids: [] }],
+  },
+  ReplayRequest: {
+    valid: [ex.replayRequest, { since: ex.replayRequest.since }],
+    invalid: [
+      {},
+      { since: 'yesterday' },
+      { ...ex.replayRequest, status: 'pending' },
+      { ...ex.replayRequest, event: 'a' },
+    ],
+  },
+  RotateSecretRequest: {
+    valid: [{}, ex.rotateSecretRequest, { grace_seconds: 0 }, { grace_seconds: 604800 }],
+    invalid: [
+      { grace_seconds: -1 },
+      { grace_seconds: 1.5 },
+      { grace_seconds: 604801 },
+      { grace_seconds: '60' },
+      { grace: 60 },
+    ],
+  },
+  RotateSecretResponse: {
+    valid: [ex.rotateSecretResponse],
+    invalid: [{ secret: ex.rotateSecretResponse.secret }],
+  },
+  TestEventResponse: {
+    valid: [ex.testEventResponse, { ...ex.testEventResponse, outcome: 'failed', error: 'timeout' }],
+    invalid: [
+      { ...ex.testEventResponse, attempt: 0 },
+      { ...ex.testEventResponse, outcome: 'ok' },
+    ],
   },
 }
 

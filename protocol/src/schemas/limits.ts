@@ -20,6 +20,15 @@ export const MAX_REQUEST_BODY_BYTES = 64 * 1024
 export const MAX_RESPONSE_BODY_BYTES = 64 * 1024
 
 /**
+ * Most characters of a receiver's response body an attempt keeps, trimmed, as its
+ * `response_excerpt`.
+ *
+ * @example
+ * const excerpt = body.trim().slice(0, RESPONSE_EXCERPT_MAX_LENGTH) || null
+ */
+export const RESPONSE_EXCERPT_MAX_LENGTH = 256
+
+/**
  * How far a `webhook-timestamp` may be from the verifier's clock, in seconds, either way.
  *
  * @example

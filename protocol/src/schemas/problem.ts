@@ -21,6 +21,8 @@ export const problemCodes = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  subscription_inactive: { status: 409, title: 'Subscription inactive' },
+  no_subscription_secret: { status: 409, title: 'No subscription secret' },
   unavailable: { status: 503, title: 'Service unavailable' },
   internal: { status: 500, title: 'Internal error' },
   // Answered by a receiver (`createReceiver` of @rh/client) to a webhook it refuses, never by

@@ -1,4 +1,6 @@
 import * as v from 'valibot'
+import { EventPatternSchema } from './event-pattern'
+import { FilterSchema } from './filter'
 import { SubscriptionIdSchema, TimestampSchema } from './ids'
 import { CursorSchema, PageLimitSchema, pageSchema } from './page'
 
@@ -93,13 +95,14 @@ export const MetadataSchema = v.pipe(
 )
 
 /**
- * The events of a subscription: 1 to 100 event names.
+ * The events of a subscription: 1 to 100 event names or patterns (`order.*`, `*`: see
+ * {@link EventPatternSchema}).
  *
  * @example
- * v.parse(EventListSchema, ['post.created', 'post.deleted'])
+ * v.parse(EventListSchema, ['post.created', 'order.*'])
  */
 export const EventListSchema = v.pipe(
-  v.array(EventNameSchema),
+  v.array(EventPatternSchema),
   v.minLength(1, 'events must name at least one event'),
   v.maxLength(
     MAX_EVENTS_PER_SUBSCRIPTION,
@@ -124,6 +127,18 @@ export const SubscriptionSecretSchema = v.pipe(
 )
 
 /**
+ * Delivery order of a subscription. `none` (the default): deliveries go out concurrently, a
+ * retry does not hold back later messages. `fifo`: one delivery at a time, in the order the
+ * messages were accepted; the next waits until the previous is settled (delivered, `gone`, or
+ * failed after its last retry). A final failure does not block the line: the dead letter stays
+ * replayable and the next message goes out.
+ *
+ * @example
+ * v.parse(OrderingSchema, 'fifo')
+ */
+export const OrderingSchema = v.picklist(['none', 'fifo'], "ordering is 'none' or 'fifo'")
+
+/**
  * A subscription as the API returns it.
  *
  * @example
@@ -137,6 +152,19 @@ export const SubscriptionSchema = v.object({
   metadata: v.record(v.string(), v.string()),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
+  /** The payload filter, only when the subscription has one. */
+  filter: v.optional(
+    v.pipe(FilterSchema, v.description('The payload filter, only when the subscription has one.')),
+  ),
+  /** `fifo` when the subscription asked for ordered delivery; absent means `none`. */
+  ordering: v.optional(
+    v.pipe(
+      OrderingSchema,
+      v.description(
+        "Delivery order: 'fifo' delivers one message at a time, in order; absent means 'none'.",
+      ),
+    ),
+  ),
   /** Only in the create response, and only when the server generated the secret. */
   secret: v.optional(
     v.pipe(
@@ -160,6 +188,10 @@ export const CreateSubscriptionSchema = v.strictObject({
   metadata: v.optional(MetadataSchema),
   /** A `whsec_` secret chosen by the subscriber; the server generates one when absent. */
   secret: v.optional(SubscriptionSecretSchema),
+  /** Deliver only messages whose `data` passes this filter. */
+  filter: v.optional(FilterSchema),
+  /** `fifo`: deliver one message at a time, in order (default `none`). */
+  ordering: v.optional(OrderingSchema),
 })
 
 /**
@@ -197,6 +229,10 @@ export const UpdateSubscriptionSchema = v.pipe(
     events: v.optional(EventListSchema),
     status: v.optional(WritableStatusSchema),
     metadata: v.optional(MetadataSchema),
+    /** A new payload filter, or `null` to remove it. */
+    filter: v.optional(v.nullable(FilterSchema)),
+    /** `fifo` or `none`: applies to the messages accepted from then on. */
+    ordering: v.optional(OrderingSchema),
   }),
   v.minEntries(1, 'a patch must change at least one field'),
 )
@@ -225,6 +261,8 @@ export const SubscriptionPageSchema = pageSchema(SubscriptionSchema)
 export type Subscription = v.InferOutput<typeof SubscriptionSchema>
 /** The state of a subscription: `active`, `paused` or (by the server) `disabled`. */
 export type SubscriptionStatus = v.InferOutput<typeof SubscriptionStatusSchema>
+/** Delivery order of a subscription: `none` or `fifo`. */
+export type Ordering = v.InferOutput<typeof OrderingSchema>
 /** A status a client may set: `active` or `paused`. */
 export type WritableStatus = v.InferOutput<typeof WritableStatusSchema>
 /** Body of `POST {base}/subscriptions`, as the caller writes it (input type). */

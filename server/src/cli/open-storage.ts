@@ -12,7 +12,7 @@ import type { ServeConfig } from './serve-config'
 export async function openStorage(
   storage: ServeConfig['storage'],
   options: { loadPostgres?: () => Promise<unknown> } = {},
-): Promise<Storage> {
+): Promise<Storage & { sql?: unknown }> {
   if (storage.kind === 'sqlite') {
     const { sqlite } = await import('../sqlite/index')
     const db = sqlite({ path: storage.path })
@@ -23,14 +23,16 @@ export async function openStorage(
     loadPostgres(options.loadPostgres ?? (() => import('postgres'))),
     import('../postgres/index'),
   ])
-  const db = postgres(driver(storage.url, { onnotice: () => {} }))
+  const sql = driver(storage.url, { onnotice: () => {} })
+  const db = postgres(sql)
   try {
     await db.migrate()
   } catch (error) {
     await db.close()
     throw error
   }
-  return db
+  // The client too, for what reads the tables directly (the subscriptions gauge of /metrics).
+  return { ...db, sql }
 }
 
 type PostgresModule = { default: typeof import('postgres') }

@@ -128,4 +128,55 @@ describe('publishHandler', () => {
     const response = await post(JSON.stringify({ data: 1 }))
     expect((await response.json()).errors).toEqual([{ path: 'event', message: expect.any(String) }])
   })
+
+  describe('Idempotency-Key', () => {
+    const keys: Array<string | undefined> = []
+    const keyed = publishHandler({
+      authenticate: () => 'acme',
+      async notify(_owner, _event, _data, options) {
+        keys.push(options.idempotencyKey)
+        return 'msg_01J9Z8Q4B7M2X5R8T1V3W6Y9AC'
+      },
+    })
+    const send = (key?: string) =>
+      keyed(
+        new Request('http://127.0.0.1/events', {
+          method: 'POST',
+          body: JSON.stringify({ event: 'a', data: 1 }),
+          headers: {
+            'content-type': 'application/json',
+            ...(key === undefined ? {} : { 'idempotency-key': key }),
+          },
+        }),
+      )
+
+    it('passes the key to notify, bare or as a quoted string, and none without the header', async () => {
+      keys.length = 0
+      expect((await send('order-42/paid')).status).toBe(202)
+      expect((await send('"8e03978e-40d5-43e8-bc93-6894a57f9324"')).status).toBe(202)
+      expect((await send()).status).toBe(202)
+      expect(keys).toEqual(['order-42/paid', '8e03978e-40d5-43e8-bc93-6894a57f9324', undefined])
+    })
+
+    it.each([
+      ['empty', ''],
+      ['blank', '   '],
+      ['empty quoted', '""'],
+      ['too long', 'k'.repeat(256)],
+      ['not ASCII', 'clé'],
+    ])('refuses a key that is %s with 422, publishing nothing', async (_, key) => {
+      keys.length = 0
+      const response = await send(key)
+      expect(response.status).toBe(422)
+      expect(await response.json()).toMatchObject({
+        code: 'invalid_request',
+        errors: [{ path: 'Idempotency-Key', message: expect.any(String) }],
+      })
+      expect(keys).toEqual([])
+    })
+
+    it('takes a key of 255 characters', async () => {
+      expect((await send('k'.repeat(255))).status).toBe(202)
+    })
+  })
 })

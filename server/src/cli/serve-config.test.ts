@@ -15,6 +15,11 @@ describe('parseServeConfig', () => {
       aliasHandshake: true,
       basePath: '',
       retry: {},
+      retrySchedule: 'go-resthooks',
+      retention: null,
+      opsWebhook: null,
+      metrics: false,
+      console: true,
       logFormat: 'json',
       logLevel: 'info',
     })
@@ -31,6 +36,14 @@ describe('parseServeConfig', () => {
     expect(serveUsage).toContain('--alias-handshake')
   })
 
+  it('serves the console unless --no-console or RH_CONSOLE=off', () => {
+    expect(parseServeConfig([...keys, '--no-console'], {})?.console).toBe(false)
+    expect(parseServeConfig(keys, { RH_CONSOLE: 'off' })?.console).toBe(false)
+    expect(parseServeConfig(keys, { RH_CONSOLE: 'on' })?.console).toBe(true)
+    expect(() => parseServeConfig(keys, { RH_CONSOLE: 'maybe' })).toThrow(UsageError)
+    expect(serveUsage).toContain('--no-console')
+  })
+
   it('reads every setting from RH_* variables', () => {
     const config = parseServeConfig([], {
       RH_HOST: '0.0.0.0',
@@ -43,6 +56,9 @@ describe('parseServeConfig', () => {
       RH_RETRIES: '5',
       RH_RETRY_DELAY: '250',
       RH_RETRY_FACTOR: '2.5',
+      RH_RETRY_SCHEDULE: 'go-resthooks',
+      RH_RETENTION: '7d',
+      RH_OPS_WEBHOOK: 'https://ops.example/rh',
     })
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -57,6 +73,11 @@ describe('parseServeConfig', () => {
       aliasHandshake: true,
       basePath: '/hooks',
       retry: { retries: 5, initialDelay: 250, factor: 2.5 },
+      retrySchedule: 'go-resthooks',
+      retention: 7 * 86_400_000,
+      opsWebhook: { url: 'https://ops.example/rh', secret: null },
+      metrics: false,
+      console: true,
       logFormat: 'json',
       logLevel: 'info',
     })
@@ -147,6 +168,83 @@ describe('parseServeConfig', () => {
 
   it('refuses to start without an API key', () => {
     expect(() => parseServeConfig([], {})).toThrow(/API key/)
+  })
+
+  it('reads --retry-schedule, and refuses to adjust the fixed standard one', () => {
+    expect(parseServeConfig([...keys, '--retry-schedule', 'standard'], {})?.retrySchedule).toBe(
+      'standard',
+    )
+    expect(parseServeConfig(keys, { RH_RETRY_SCHEDULE: 'Standard' })?.retrySchedule).toBe(
+      'standard',
+    )
+    expect(
+      parseServeConfig([...keys, '--retry-schedule', 'go-resthooks', '--retries', '5'], {}),
+    ).toMatchObject({ retrySchedule: 'go-resthooks', retry: { retries: 5 } })
+    expect(() => parseServeConfig([...keys, '--retry-schedule', 'svix'], {})).toThrow(
+      /--retry-schedule must be one of go-resthooks, standard/,
+    )
+    expect(() =>
+      parseServeConfig([...keys, '--retry-schedule', 'standard', '--retry-delay', '100'], {}),
+    ).toThrow(/leave out --retry-delay/)
+    expect(() =>
+      parseServeConfig([...keys, '--retry-schedule', 'standard'], { RH_RETRIES: '2' }),
+    ).toThrow(/leave out --retries \(RH_RETRIES\)/)
+  })
+
+  it.each([
+    ['30d', 30 * 86_400_000],
+    ['12h', 12 * 3_600_000],
+    ['90m', 90 * 60_000],
+    ['3600s', 3_600_000],
+    [' 2D ', 2 * 86_400_000],
+  ])('reads --retention %j as ms', (text, ms) => {
+    expect(parseServeConfig([...keys, '--retention', text], {})?.retention).toBe(ms)
+  })
+
+  it.each(['30', '1w', '0d', '1.5d', '30s', '3651d', 'forever'])(
+    'refuses --retention %j',
+    (text) => {
+      expect(() => parseServeConfig([...keys, '--retention', text], {})).toThrow(
+        /--retention must be a duration/,
+      )
+    },
+  )
+
+  it('reads --ops-webhook with its secret from the flag or RH_OPS_SECRET', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+    expect(
+      parseServeConfig(
+        [...keys, '--ops-webhook', 'https://ops.example/rh', '--ops-secret', secret],
+        {},
+      )?.opsWebhook,
+    ).toEqual({ url: 'https://ops.example/rh', secret })
+    expect(
+      parseServeConfig([...keys, '--ops-webhook', 'https://ops.example/rh'], {
+        RH_OPS_SECRET: secret,
+      })?.opsWebhook,
+    ).toEqual({ url: 'https://ops.example/rh', secret })
+    // Signed with the server's own key when there is one and no ops secret.
+    expect(
+      parseServeConfig([...keys, '--ops-webhook', 'https://ops.example/rh', '--secret', secret], {})
+        ?.opsWebhook,
+    ).toEqual({ url: 'https://ops.example/rh', secret: null })
+  })
+
+  it.each([
+    [['--ops-webhook', 'https://ops.example/rh'], /--ops-secret \(RH_OPS_SECRET\) or --secret/],
+    [['--ops-webhook', 'ftp://ops.example', '--ops-secret', 'whsec_abc'], /http\(s\) URL/],
+    [['--ops-webhook', 'not a url', '--ops-secret', 'whsec_abc'], /http\(s\) URL/],
+    [['--ops-webhook', 'https://ops.example', '--ops-secret', 'hunter2'], /whsec_/],
+    [['--ops-secret', 'whsec_abc'], /--ops-secret needs --ops-webhook/],
+  ])('refuses the ops webhook settings %j', (argv, message) => {
+    expect(() => parseServeConfig([...keys, ...argv], {})).toThrow(message)
+  })
+
+  it('documents the recovery flags in the usage text', () => {
+    for (const flag of ['--retry-schedule', '--retention', '--ops-webhook', '--ops-secret']) {
+      expect(serveUsage).toContain(flag)
+    }
+    expect(serveUsage).toContain('Idempotency-Key')
   })
 
   it('rejects a bad retry setting from the environment too', () => {

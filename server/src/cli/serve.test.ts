@@ -118,6 +118,18 @@ describe('rh serve', () => {
     ])
   })
 
+  it.each([
+    [['--retention', 'forever'], /--retention must be a duration/],
+    [['--retry-schedule', 'svix'], /--retry-schedule must be one of go-resthooks, standard/],
+    [['--ops-webhook', 'https://ops.example/rh'], /--ops-webhook needs a key to sign with/],
+  ])('exits 2 on a bad recovery flag %j, before opening anything', async (argv, message) => {
+    const child = spawnTs('server/src/cli/rh.ts', ['serve', ...argv, '--api-key', 'a:b'])
+    const stderr: string[] = []
+    child.stderr?.on('data', (chunk) => stderr.push(String(chunk)))
+    expect(await exited(child)).toBe(2)
+    expect(stderr.join('')).toMatch(message)
+  })
+
   it('prints its version with --version', async () => {
     const child = spawnTs('server/src/cli/rh.ts', ['serve', '--version'])
     const stdout: string[] = []

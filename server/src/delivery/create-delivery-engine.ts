@@ -9,9 +9,17 @@ import { createClaimLoop } from './claim-loop'
 import { createDeadlines } from './deadlines'
 import { type Dispatch, Flight } from './flight'
 import { HostLines, LINE_WAIT_MS } from './host-lines'
+import { idempotencyKeyOf } from './idempotency-key'
 import { createKeyedLock } from './keyed-lock'
+import { createMessagePruner, DEFAULT_MESSAGE_RETENTION_MS } from './message-pruner'
+import {
+  defaultFailingAfter,
+  type OperationalEvent,
+  operationalEventsOf,
+} from './operational-events'
+import { passingFilters } from './passing-filters'
 import { createResultsStream } from './results-stream'
-import { defaultRetryPolicy } from './retry-policy'
+import { resolveRetryPolicy } from './retry-policy'
 import { type AttemptOutcome, sendAttempt } from './send-attempt'
 import { settleAttempt } from './settle-attempt'
 import type { DeliveryEngine, DeliveryEngineOptions, DeliveryResult } from './types'
@@ -35,6 +43,7 @@ import type { DeliveryEngine, DeliveryEngineOptions, DeliveryResult } from './ty
  */
 export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEngine {
   const { store, queue, clock } = options
+  const observer = options.observer ?? null
   const timeout = options.timeout ?? 10_000
   const globalLimit = options.concurrency?.global ?? 64
   const lines = new HostLines({
@@ -43,7 +52,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     putBack: ({ job }, until) => settle(() => queue.reschedule(job.id, job.attempt, until)),
   })
   const judge = targetJudge(options.allowPrivateTargets ?? false)
-  const stream = createResultsStream<DeliveryResult>()
+  const stream = createResultsStream<DeliveryResult, OperationalEvent>()
   const attemptContext = {
     transport: options.transport,
     signers: options.signers,
@@ -55,10 +64,21 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const settleContext = {
     store,
     queue,
-    policy: { ...defaultRetryPolicy, ...options.retry },
+    policy: resolveRetryPolicy(options.retry),
     disableAfter: options.disableAfter ?? DEFAULT_DISABLE_AFTER_FAILURES,
     lock: createKeyedLock(),
   }
+  const operations = {
+    store,
+    clock,
+    disableAfter: settleContext.disableAfter,
+    failingAfter: options.failingAfter ?? defaultFailingAfter(settleContext.disableAfter),
+  }
+  const pruner = createMessagePruner({
+    queue,
+    clock,
+    retentionMs: options.retention?.messages ?? DEFAULT_MESSAGE_RETENTION_MS,
+  })
   const flights = new Set<Flight>()
   let claimed = 0 // jobs between claim and attempt (reading their subscription)
   let settling = 0 // attempts answered, their outcome being written
@@ -98,7 +118,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     claimed--
     if (!loop.running) return settle(() => queue.reschedule(job.id, job.attempt, clock.now()))
     // Deleted, paused or disabled since notify: the delivery is dropped, not attempted.
-    if (subscription?.status !== 'active') return settle(() => queue.complete(job.id))
+    if (subscription?.status !== 'active') return settle(() => queue.complete(job.id, 'cancelled'))
     const entry = { job, subscription, target: judge(subscription.target_url) }
     const admission = lines.admit(entry, clock.now())
     if (admission === 'start') return fly(entry)
@@ -144,6 +164,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
    */
   async function run(flight: Flight) {
     let outcome: AttemptOutcome | undefined
+    let settled: DeliveryResult | null = null
     try {
       outcome = await sendAttempt(flight, attemptContext)
     } catch {
@@ -157,19 +178,63 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
       if (outcome && !flight.released) {
         flight.settling = true
         const { job, subscription } = flight.dispatch
-        stream.publish(await settleAttempt({ job, subscription, ...outcome }, settleContext))
+        const result = await settleAttempt({ job, subscription, ...outcome }, settleContext)
+        settled = result
+        // A final failure's operational events follow its result straight, in the same tick.
+        const events =
+          result.outcome === 'failed' || result.outcome === 'disabled'
+            ? await operationalEvents(result)
+            : null
+        stream.publish(result)
+        if (events) tell(events)
       }
     } catch {
       // A store or queue error while settling: the lease runs out and the job is retried.
     } finally {
       settling--
       flights.delete(flight)
+      // Telemetry, when configured (it never throws); without it, this is the only cost.
+      if (observer !== null && outcome) observer.attempted(flight.dispatch, outcome, settled)
       loop.wake()
     }
   }
 
+  /** The operational events of a final failure. */
+  async function operationalEvents(result: DeliveryResult): Promise<OperationalEvent[]> {
+    try {
+      return await operationalEventsOf(result, operations)
+    } catch {
+      // The count could not be read back: no `subscription.failing` this time; the rest stands.
+      return operationalEventsOf(result, { ...operations, failingAfter: Number.POSITIVE_INFINITY })
+    }
+  }
+
+  /** Operational events to the stream and the callback. */
+  function tell(events: OperationalEvent[]) {
+    const report = (error: unknown) => console.error('rh: onOperationalEvent failed', error)
+    for (const event of events) {
+      stream.publishExtra(event)
+      try {
+        // An async callback's rejection is reported too, never left unhandled.
+        const returned: unknown = options.onOperationalEvent?.(event)
+        if (returned instanceof Promise) returned.catch(report)
+      } catch (error) {
+        report(error)
+      }
+    }
+  }
+
   return {
-    async notify(owner, event, data) {
+    async notify(owner, event, data, notifyOptions) {
+      const idempotencyKey = idempotencyKeyOf(notifyOptions?.idempotencyKey)
+      const tx = notifyOptions?.tx
+      if (tx !== undefined && !queue.enqueueIn) {
+        throw new ResthooksError(
+          'invalid_request',
+          'this queue cannot join a transaction (the memory queue has none): notify without tx, or use postgres() or sqlite() storage',
+        )
+      }
+      // Matched now, outside `tx`: a subscription created in `tx` itself is not seen.
       const subscriptions = await store.match(owner, event)
       const now = clock.now()
       const messageId = newId('msg', now)
@@ -181,7 +246,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
           cause: error,
         })
       }
-      const jobs = subscriptions.map((subscription) => ({
+      const jobs = passingFilters(subscriptions, body).map((subscription) => ({
         id: newId('dlv', now),
         message_id: messageId,
         subscription_id: subscription.id,
@@ -191,14 +256,56 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         attempt: 0,
         next_attempt_at: now,
         created_at: now,
+        ...(subscription.ordering === 'fifo' ? { fifo: true } : {}),
       }))
-      if (jobs.length > 0) await queue.enqueue(jobs)
+      const message = {
+        id: messageId,
+        owner,
+        event,
+        body,
+        created_at: now,
+        idempotency_key: idempotencyKey,
+      }
+      // Logged also without subscribers: a later subscriber can replay it.
+      const written =
+        tx !== undefined && queue.enqueueIn
+          ? await queue.enqueueIn(tx, jobs, message)
+          : await queue.enqueue(jobs, message)
+      if (written?.duplicateOf) {
+        return { message_id: written.duplicateOf, deliveries: 0, duplicate: true }
+      }
       if (!closing) this.start()
-      loop.wake()
+      // In the caller's transaction nothing is visible yet: its commit wakes the workers.
+      if (tx === undefined) loop.wake()
       return { message_id: messageId, deliveries: jobs.length }
     },
 
-    results: () => stream.iterable(),
+    wake() {
+      if (!closing) this.start()
+      loop.wake()
+    },
+
+    sendNow(subscription, message) {
+      const now = clock.now()
+      const job: DeliveryJob = {
+        id: newId('dlv', now),
+        message_id: message.id,
+        subscription_id: subscription.id,
+        owner: subscription.owner,
+        event: message.event,
+        body: message.body,
+        attempt: 0,
+        next_attempt_at: now,
+        created_at: now,
+      }
+      const flight = new Flight({ job, subscription, target: judge(subscription.target_url) })
+      return sendAttempt(flight, attemptContext)
+    },
+
+    results: ((options?: { operations?: boolean }) =>
+      options?.operations
+        ? stream.iterable({ extras: true })
+        : stream.iterable()) as DeliveryEngine['results'],
 
     async cancel(subscriptionId) {
       lines.cancel(subscriptionId)
@@ -209,6 +316,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
       if (loop.running || closing) return
       unsubscribeWake = queue.onWake?.(loop.wake) ?? null
       loop.start()
+      pruner.start()
     },
 
     close({ graceMs = 10_000 } = {}) {
@@ -222,6 +330,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
       const graceOver = new Promise<void>((resolve) => {
         cancelGrace = clock.setTimer(resolve, graceMs)
       })
+      const pruned = pruner.stop()
       closing = (async () => {
         const now = clock.now()
         await Promise.allSettled(
@@ -238,6 +347,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
           unfinished.map((f) => queue.reschedule(f.job.id, f.job.attempt, clock.now())),
         )
         await Promise.allSettled([...flights].map((f) => f.done))
+        await pruned
         stream.end()
       })()
       return closing

@@ -79,4 +79,16 @@ describe('createResultsStream', () => {
     stream.publish(1)
     expect(await iterator.next()).toEqual({ done: true, value: undefined })
   })
+
+  it('gives the extras only to the consumers that asked for them, in publishing order', async () => {
+    const stream = createResultsStream<number, string>()
+    const plain = stream.iterable()
+    const all = stream.iterable({ extras: true })
+    stream.publish(1)
+    stream.publishExtra('a')
+    stream.publish(2)
+    stream.end()
+    expect(await drain(plain)).toEqual([1, 2])
+    expect(await drain(all)).toEqual([1, 'a', 2])
+  })
 })

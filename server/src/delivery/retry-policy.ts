@@ -1,12 +1,19 @@
 /**
  * When to try again, as data. Attempt `n` (1-based) that fails is retried after
  * `min(initialDelay * factor^(n-1), maxDelay)`, spread by up to `±jitter` of itself, until
- * `retries` retries were made.
+ * `retries` retries were made; or, with `delays`, after the `n`th listed delay until the list
+ * runs out.
  *
  * @example
  * const policy: RetryPolicy = { retries: 3, initialDelay: 5000, factor: 3, maxDelay: 3_600_000, jitter: 0.1 }
  */
 export interface RetryPolicy {
+  /**
+   * The schedule as a list, in ms: the delay before each retry (`[5000, 300_000]` retries after
+   * 5 s, then 5 min, then gives up). When set, it replaces `retries`, `initialDelay` and
+   * `factor`; given without `maxDelay`, `maxDelay` grows to its longest delay.
+   */
+  delays?: readonly number[] | undefined
   /** Retries after the first attempt; 3 gives 4 attempts in all. */
   retries: number
   /** Delay before the first retry, in ms. */
@@ -34,6 +41,23 @@ export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({
 })
 
 /**
+ * The policy an engine runs with: `defaultRetryPolicy` overridden by `retry`. A `delays` list
+ * given without `maxDelay` raises `maxDelay` to its longest delay, so no listed delay is cut
+ * short.
+ *
+ * @example
+ * resolveRetryPolicy({ retries: 5 }) // 5 s, 15 s, 45 s, 135 s, 405 s
+ * resolveRetryPolicy(retrySchedules.standardWebhooks)
+ */
+export function resolveRetryPolicy(retry: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy: RetryPolicy = { ...defaultRetryPolicy, ...retry }
+  if (retry.delays && retry.maxDelay === undefined) {
+    policy.maxDelay = Math.max(policy.maxDelay, ...retry.delays)
+  }
+  return policy
+}
+
+/**
  * The delay before retrying after failed attempt `attempt` (1-based), or `null` when no retry is
  * left.
  *
@@ -46,8 +70,12 @@ export function retryDelay(
   attempt: number,
   random: () => number = Math.random,
 ): number | null {
-  if (attempt > policy.retries) return null
-  const base = Math.min(policy.initialDelay * policy.factor ** (attempt - 1), policy.maxDelay)
+  const listed = policy.delays
+  if (attempt > (listed ? listed.length : policy.retries)) return null
+  const scheduled = listed
+    ? (listed[attempt - 1] as number)
+    : policy.initialDelay * policy.factor ** (attempt - 1)
+  const base = Math.min(scheduled, policy.maxDelay)
   const spread = base * policy.jitter * (random() * 2 - 1)
   return Math.max(0, Math.min(Math.round(base + spread), policy.maxDelay))
 }

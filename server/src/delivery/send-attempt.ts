@@ -5,6 +5,7 @@ import type { Deadlines } from './deadlines'
 import { signedHeaders } from './delivery-headers'
 import { AttemptRequest, type Flight } from './flight'
 import { describeNetworkError } from './network-error'
+import { responseExcerpt } from './response-excerpt'
 import type { Signers } from './signing'
 import type { Transport } from './transport'
 
@@ -23,6 +24,8 @@ export interface AttemptOutcome {
   verdict: AttemptVerdict
   status: number | null
   retryAfter: string | undefined
+  /** The start of the response body, as the attempt log keeps it; `null` without one. */
+  responseExcerpt: string | null
   startedAt: number
   /** When the response or the error came, in ms. */
   endedAt: number
@@ -47,9 +50,10 @@ export async function sendAttempt(
   let verdict: AttemptVerdict
   let status: number | null = null
   let retryAfter: string | undefined
+  let excerpt: string | null = null
   try {
     if (target.refusal) throw new ResthooksError('target_refused', target.refusal)
-    const signer = context.signers.forSecret(subscription.secret)
+    const signer = context.signers.forSubscription(subscription, startedAt)
     if (!signer) throw new Error('no signing key for this subscription')
     const timestamp = Math.floor(startedAt / 1000)
     const id = job.message_id
@@ -68,6 +72,7 @@ export async function sendAttempt(
     const response = await context.transport(request)
     status = response.status
     retryAfter = response.headers['retry-after']
+    excerpt = responseExcerpt(response.bodyText)
     verdict = classifyStatus(status)
   } catch (error) {
     const message =
@@ -80,5 +85,12 @@ export async function sendAttempt(
   } finally {
     context.deadlines.cancel(deadline)
   }
-  return { verdict, status, retryAfter, startedAt, endedAt: context.clock.now() }
+  return {
+    verdict,
+    status,
+    retryAfter,
+    responseExcerpt: excerpt,
+    startedAt,
+    endedAt: context.clock.now(),
+  }
 }

@@ -14,6 +14,8 @@ export interface AttemptReport {
   verdict: AttemptVerdict
   status: number | null
   retryAfter: string | undefined
+  /** The start of the response body, trimmed and capped; `null` without one. */
+  responseExcerpt: string | null
   startedAt: number
   /** When the attempt ended (the response or the error), in ms: "now" for its consequences. */
   endedAt: number
@@ -90,13 +92,14 @@ export async function settleAttempt(
     outcome: verdict.kind,
     response_status: report.status,
     error: verdict.kind === 'failed' ? verdict.error : null,
+    response_excerpt: report.responseExcerpt,
     duration_ms: durationMs,
     started_at: isoTime(report.startedAt),
     next_attempt_at: nextAttemptAt === null ? null : isoTime(nextAttemptAt),
   })
 
   if (outcome === 'delivered') {
-    const completed = queue.complete(job.id)
+    const completed = queue.complete(job.id, 'delivered')
     // Both awaited even when the first fails (none is left to an unhandled rejection), inline:
     // a helper would cost a promise and a hop more on every delivery.
     try {
@@ -108,12 +111,12 @@ export async function settleAttempt(
   } else if (outcome === 'gone') {
     await recorded
     await store.delete(job.owner, subscription.id)
+    await queue.complete(job.id, 'gone')
     await queue.cancelSubscription(subscription.id)
-    await queue.complete(job.id)
   } else if (outcome === 'retrying') {
     await both(recorded, queue.reschedule(job.id, attempt, nextAttemptAt as number))
   } else {
-    await both(recorded, queue.complete(job.id))
+    await both(recorded, queue.complete(job.id, 'failed'))
     if (await countOutcome(job.owner, subscription.id, false, now, context)) outcome = 'disabled'
   }
 

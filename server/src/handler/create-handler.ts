@@ -1,11 +1,21 @@
-import { SubscriptionIdSchema } from '@rh/protocol'
+import { MessageIdSchema, SubscriptionIdSchema } from '@rh/protocol'
 import * as v from 'valibot'
 import { realResponse, takesLightResponse } from '../../../internal/fast-path'
 import { ResthooksError } from '../errors'
+import type { Recovery } from '../recovery/recovery'
 import { goResthooksSubscribe, goResthooksUnsubscribe } from './go-resthooks-routes'
-import { matchRoute } from './match-route'
+import { MESSAGE_ROUTES, matchRoute } from './match-route'
 import { problemResponse } from './problem-response'
 import { readJson } from './read-json'
+import {
+  getMessage,
+  listMessages,
+  listSubscriptionMessages,
+  redeliver,
+  replay,
+  rotateSecret,
+  sendTest,
+} from './recovery-routes'
 import {
   createSubscription,
   deleteSubscription,
@@ -28,6 +38,8 @@ export interface HandlerContext extends RouteContext {
   onError: (error: unknown, request: Request) => void
   /** `true` once closed: every request is answered `503 unavailable`. */
   closed(): boolean
+  /** Redeliver, replay, rotate-secret and test events, for the recovery routes. */
+  recovery: Recovery
 }
 
 /**
@@ -71,9 +83,12 @@ async function handle(context: HandlerContext, request: Request): Promise<Respon
     throw new ResthooksError('unauthorized', 'the request does not identify an owner')
   }
   const id = route.id ?? ''
-  // An id that is not one this server issues names no subscription: no store sees it.
-  if (route.id !== undefined && !v.is(SubscriptionIdSchema, id)) {
-    throw new ResthooksError('not_found', 'no such subscription')
+  // An id that is not one this server issues names nothing: no store sees it.
+  if (route.id !== undefined) {
+    const isMessage = MESSAGE_ROUTES.has(route.name)
+    if (!v.is(isMessage ? MessageIdSchema : SubscriptionIdSchema, id)) {
+      throw new ResthooksError('not_found', `no such ${isMessage ? 'message' : 'subscription'}`)
+    }
   }
   const max = context.maxBodyBytes
   switch (route.name) {
@@ -94,5 +109,19 @@ async function handle(context: HandlerContext, request: Request): Promise<Respon
       return goResthooksUnsubscribe(context, owner, id)
     case 'attempts':
       return listAttempts(context, owner, id, new URL(request.url))
+    case 'messages':
+      return listMessages(context, owner, new URL(request.url))
+    case 'message':
+      return getMessage(context, owner, id)
+    case 'subscription-messages':
+      return listSubscriptionMessages(context, owner, id, new URL(request.url))
+    case 'redeliver':
+      return redeliver(context, owner, id, request)
+    case 'replay':
+      return replay(context, owner, id, request)
+    case 'rotate-secret':
+      return rotateSecret(context, owner, id, request)
+    case 'test':
+      return sendTest(context, owner, id)
   }
 }

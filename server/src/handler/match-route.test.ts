@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { matchRoute } from './match-route'
 
 const id = 'sub_01JB8X6T3QH6W2Y9V4KZP7M5RC'
+const msg = 'msg_01JB8X9C7A1B3C5D7E9F1G3H5J'
 
 describe('matchRoute', () => {
   it('finds every route under any prefix', () => {
@@ -21,6 +22,41 @@ describe('matchRoute', () => {
         name: 'legacy-unsubscribe',
         id,
       })
+    }
+  })
+
+  it('finds the recovery routes under any prefix', () => {
+    for (const prefix of ['', '/hooks', '/api/v1/webhooks']) {
+      expect(matchRoute(`${prefix}/messages`)).toMatchObject({ name: 'messages', allow: ['GET'] })
+      expect(matchRoute(`${prefix}/messages/${msg}`)).toMatchObject({
+        name: 'message',
+        id: msg,
+        allow: ['GET'],
+      })
+      expect(matchRoute(`${prefix}/messages/${msg}/redeliver`)).toMatchObject({
+        name: 'redeliver',
+        id: msg,
+        allow: ['POST'],
+      })
+      for (const [last, name, allow] of [
+        ['messages', 'subscription-messages', 'GET'],
+        ['replay', 'replay', 'POST'],
+        ['rotate-secret', 'rotate-secret', 'POST'],
+        ['test', 'test', 'POST'],
+      ] as const) {
+        expect(matchRoute(`${prefix}/subscriptions/${id}/${last}`)).toEqual({
+          name,
+          id,
+          allow: [allow],
+        })
+      }
+    }
+  })
+
+  it('keeps subscriptions/messages a subscription id, and needs the right parent', () => {
+    expect(matchRoute('/subscriptions/messages')).toMatchObject({ name: 'subscription' })
+    for (const path of [`/x/${id}/replay`, `/subscriptions/${msg}/redeliver`, '/redeliver']) {
+      expect(matchRoute(path), path).toBeNull()
     }
   })
 
@@ -48,7 +84,13 @@ describe('matchRoute', () => {
       'subscribe',
       'unsubscribe',
       'attempts',
+      'messages',
+      'redeliver',
+      'replay',
+      'rotate-secret',
+      'test',
       id,
+      msg,
       'x',
       '%73ubscriptions',
       '%E0%A4%A',
@@ -78,10 +120,17 @@ function bySplitting(path: string) {
   if (last === undefined || last === '') return null
   if (last === 'subscriptions') return matchRoute('/subscriptions')
   if (last === 'subscribe') return matchRoute('/subscribe')
-  if (last === 'attempts' && decode(segments.at(-3)) === 'subscriptions' && before) {
-    return { ...matchRoute(`/subscriptions/${id}/attempts`), id: before }
+  const third = decode(segments.at(-3))
+  const actions = ['attempts', 'messages', 'replay', 'rotate-secret', 'test']
+  if (actions.includes(last) && third === 'subscriptions' && before) {
+    return { ...matchRoute(`/subscriptions/${id}/${last}`), id: before }
   }
+  if (last === 'redeliver' && third === 'messages' && before) {
+    return { ...matchRoute(`/messages/${msg}/redeliver`), id: before }
+  }
+  if (last === 'messages' && before !== 'subscriptions') return matchRoute('/messages')
   if (before === 'subscriptions') return { ...matchRoute(`/subscriptions/${id}`), id: last }
   if (before === 'unsubscribe') return { ...matchRoute(`/unsubscribe/${id}`), id: last }
+  if (before === 'messages') return { ...matchRoute(`/messages/${msg}`), id: last }
   return null
 }

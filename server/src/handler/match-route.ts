@@ -5,8 +5,18 @@ export type RouteName =
   | 'attempts'
   | 'legacy-subscribe'
   | 'legacy-unsubscribe'
+  | 'messages'
+  | 'message'
+  | 'redeliver'
+  | 'subscription-messages'
+  | 'replay'
+  | 'rotate-secret'
+  | 'test'
 
-/** A matched route: its name, the subscription id when it has one, and the methods it allows. */
+/** The routes whose `id` is a message id (`msg_…`); the others' is a subscription id. */
+export const MESSAGE_ROUTES: ReadonlySet<RouteName> = new Set(['message', 'redeliver'])
+
+/** A matched route: its name, the id in its path when it has one, and the methods it allows. */
 export interface Route {
   name: RouteName
   id?: string
@@ -19,6 +29,22 @@ const ALLOW: Record<RouteName, readonly string[]> = {
   attempts: ['GET'],
   'legacy-subscribe': ['POST'],
   'legacy-unsubscribe': ['DELETE'],
+  messages: ['GET'],
+  message: ['GET'],
+  redeliver: ['POST'],
+  'subscription-messages': ['GET'],
+  replay: ['POST'],
+  'rotate-secret': ['POST'],
+  test: ['POST'],
+}
+
+/** The routes under `subscriptions/{id}/`, by their last segment. */
+const SUBSCRIPTION_ACTIONS: Readonly<Record<string, RouteName>> = {
+  attempts: 'attempts',
+  messages: 'subscription-messages',
+  replay: 'replay',
+  'rotate-secret': 'rotate-secret',
+  test: 'test',
 }
 
 /**
@@ -34,6 +60,13 @@ const ALLOW: Record<RouteName, readonly string[]> = {
  * | `subscriptions/{id}/attempts` | `attempts`           |
  * | `subscribe`                   | `legacy-subscribe`   |
  * | `unsubscribe/{id}`            | `legacy-unsubscribe` |
+ * | `messages`                    | `messages`           |
+ * | `messages/{id}`               | `message`            |
+ * | `messages/{id}/redeliver`     | `redeliver`          |
+ * | `subscriptions/{id}/messages` | `subscription-messages` |
+ * | `subscriptions/{id}/replay`   | `replay`             |
+ * | `subscriptions/{id}/rotate-secret` | `rotate-secret` |
+ * | `subscriptions/{id}/test`     | `test`               |
  *
  * @example
  * matchRoute('/hooks/subscriptions/sub_01JB8X6T3QH6W2Y9V4KZP7M5RC') // { name: 'subscription', id: 'sub_01JB…', allow: [...] }
@@ -49,12 +82,17 @@ export function matchRoute(pathname: string): Route | null {
   // Route words are never ids (ids start with sub_), so they are tested first.
   if (last === 'subscriptions') return route('subscriptions')
   if (last === 'subscribe') return route('legacy-subscribe')
-  if (last === 'attempts' && before) {
+  const action = Object.hasOwn(SUBSCRIPTION_ACTIONS, last) ? SUBSCRIPTION_ACTIONS[last] : undefined
+  if ((action || last === 'redeliver') && before) {
     const c = b > 0 ? pathname.lastIndexOf('/', b - 1) : -1
     const third = b < 0 ? undefined : decode(pathname.slice(c + 1, b))
-    if (third === 'subscriptions') return route('attempts', before)
+    if (action && third === 'subscriptions') return route(action, before)
+    if (last === 'redeliver' && third === 'messages') return route('redeliver', before)
   }
+  // `subscriptions/messages` stays a subscription id (one no server issues: 404).
+  if (last === 'messages' && before !== 'subscriptions') return route('messages')
   if (before === 'subscriptions') return route('subscription', last)
+  if (before === 'messages') return route('message', last)
   if (before === 'unsubscribe') return route('legacy-unsubscribe', last)
   return null
 }

@@ -2,6 +2,9 @@ import {
   type Attempt,
   CreateSubscriptionSchema,
   DEFAULT_PAGE_LIMIT,
+  eventMatches,
+  type Filter,
+  isEventPattern,
   ListAttemptsQuerySchema,
   ListSubscriptionsQuerySchema,
   type Subscription,
@@ -55,7 +58,10 @@ const json = lightJsonResponse
 /** The wire form: what the store keeps minus what only the server sees. */
 function toWire(stored: StoredSubscription): Subscription {
   const { id, events, target_url, status, metadata, created_at, updated_at } = stored
-  return { id, events, target_url, status, metadata, created_at, updated_at }
+  const wire: Subscription = { id, events, target_url, status, metadata, created_at, updated_at }
+  if (stored.filter != null) wire.filter = stored.filter
+  if (stored.ordering === 'fifo') wire.ordering = 'fifo'
+  return wire
 }
 
 function toWireAttempt(record: AttemptRecord): Attempt {
@@ -71,11 +77,21 @@ function checkEvents(
   const allowed = context.events
   if (!allowed) return
   const errors = events.flatMap((event, i) =>
-    allowed.has(event) ? [] : [{ path: pathOf(i), message: `unknown event ${event}` }],
+    isAllowed(allowed, event) ? [] : [{ path: pathOf(i), message: `unknown event ${event}` }],
   )
   if (errors.length > 0) {
     throw new ResthooksError('unknown_event', errors.map((e) => e.message).join(', '), { errors })
   }
+}
+
+/**
+ * Whether the catalogue lets a subscription name `entry`: an event of it, or a pattern taking at
+ * least one of its events (a pattern that can never match is refused as a misspelling would be).
+ */
+function isAllowed(allowed: ReadonlySet<string>, entry: string): boolean {
+  if (!isEventPattern(entry)) return allowed.has(entry)
+  for (const event of allowed) if (eventMatches(entry, event)) return true
+  return false
 }
 
 /** What a create route asks to store, validated. */
@@ -84,6 +100,10 @@ export interface CreateInput {
   events: readonly string[]
   metadata?: Record<string, string> | undefined
   secret?: string | undefined
+  /** Deliver only messages whose `data` passes it. */
+  filter?: Filter | undefined
+  /** `fifo`: one delivery at a time, in message order. */
+  ordering?: 'none' | 'fifo' | undefined
 }
 
 /**
@@ -139,6 +159,8 @@ export async function storeSubscription(
     created_at: at,
     updated_at: at,
   }
+  if (input.filter !== undefined) stored.filter = input.filter
+  if (input.ordering === 'fifo') stored.ordering = 'fifo'
   await context.store.create(stored)
   const created = toWire(stored)
   if (made) created.secret = made.shown
@@ -195,12 +217,16 @@ export async function updateSubscription(
       target_url: input.target_url ?? current.target_url,
       events: events ?? current.events,
       secret: current.secret,
+      previous_secret: current.previous_secret,
+      previous_secret_expires_at: current.previous_secret_expires_at,
     })
   }
   const patch: SubscriptionPatch = { updated_at: isoTime(context.clock.now()) }
   if (input.target_url !== undefined) patch.target_url = input.target_url
   if (events !== undefined) patch.events = events
   if (input.metadata !== undefined) patch.metadata = input.metadata
+  if (input.filter !== undefined) patch.filter = input.filter
+  if (input.ordering !== undefined) patch.ordering = input.ordering
   if (input.status !== undefined) {
     patch.status = input.status
     if (input.status === 'active' && current.status !== 'active') patch.consecutive_failures = 0
@@ -241,7 +267,7 @@ export async function listAttempts(
 }
 
 /** The query as an object; a parameter given twice is invalid rather than silently one of them. */
-function queryOf(url: URL): Record<string, string> {
+export function queryOf(url: URL): Record<string, string> {
   const query = new Map<string, string>()
   for (const [name, value] of url.searchParams) {
     if (query.has(name)) {

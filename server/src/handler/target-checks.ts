@@ -1,6 +1,6 @@
 import type { Clock } from '../clock'
 import { handshake } from '../delivery/handshake'
-import type { Signers } from '../delivery/signing'
+import type { Signers, SubscriptionKeys } from '../delivery/signing'
 import type { Transport } from '../delivery/transport'
 import { guardTarget, type Resolve } from '../ssrf/guard-target'
 
@@ -9,7 +9,7 @@ export interface TargetChecks {
   /** Refuses a target before any connection; throws `ResthooksError('target_refused')`. */
   guard(url: string): Promise<void>
   /** Intent verification; throws `ResthooksError('handshake_failed')` (or `target_refused`). */
-  handshake(target: { target_url: string; events: string[]; secret: string | null }): Promise<void>
+  handshake(target: { target_url: string; events: string[] } & SubscriptionKeys): Promise<void>
 }
 
 /** What {@link createTargetChecks} needs: the delivery's own transport and keys. */
@@ -47,7 +47,8 @@ export function createTargetChecks(options: TargetChecksOptions): TargetChecks {
       await handshake(target, {
         transport: options.transport,
         clock: options.clock,
-        signer: options.signers.forSecret(target.secret),
+        // During a rotation both secrets sign, as on deliveries.
+        signer: options.signers.forSubscription(target, options.clock.now()),
         timeout: options.timeout,
         maxResponseBytes: options.maxResponseBytes,
       })

@@ -47,7 +47,7 @@ async function countFailure(sql: Sql, { owner, id, outcome }: Pending): Promise<
     update rh_subscriptions s set
       consecutive_failures = s.consecutive_failures + 1,
       status = case when s.status = 'active'
-        and s.consecutive_failures + 1 >= ${outcome.disableAfter} then 'disabled' else s.status end,
+        and s.consecutive_failures + 1 >= ${outcome.disableAfter}::bigint then 'disabled' else s.status end,
       updated_at = ${isoTime(outcome.at)}
     from before
     where s.owner = ${owner} and s.id = ${id}

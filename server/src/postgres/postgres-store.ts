@@ -1,4 +1,5 @@
-import type { Row, Sql } from 'postgres'
+import { eventKeys } from '@rh/protocol'
+import type { Row, Sql, TransactionSql } from 'postgres'
 import { coalesceCalls } from '../coalesce-calls'
 import type { Page } from '../page'
 import type { ListQuery, StoredSubscription, SubscriptionStore } from '../store/subscription-store'
@@ -8,8 +9,16 @@ import { parseTextArray, textArray } from './text-array'
 const iso = (value: unknown) =>
   value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString()
 
+/**
+ * The new value of a column a patch may set to `null`: the given value, or the column itself
+ * (unchanged) when the patch leaves it out.
+ */
+function settable(sql: TransactionSql, column: string, value: string | null | undefined) {
+  return value === undefined ? sql(column) : sql`${value}`
+}
+
 function toSubscription(row: Row): StoredSubscription {
-  return {
+  const subscription: StoredSubscription = {
     id: row.id,
     owner: row.owner,
     target_url: row.target_url,
@@ -18,10 +27,19 @@ function toSubscription(row: Row): StoredSubscription {
     status: row.status,
     metadata: row.metadata,
     secret: row.secret ?? null,
+    previous_secret: row.previous_secret ?? null,
+    previous_secret_expires_at:
+      row.previous_secret_expires_at === null || row.previous_secret_expires_at === undefined
+        ? null
+        : iso(row.previous_secret_expires_at),
     consecutive_failures: Number(row.consecutive_failures),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   }
+  // A copy: coalesced reads share the driver's row between callers.
+  if (row.filter != null) subscription.filter = structuredClone(row.filter)
+  if (row.ordering === 'fifo') subscription.ordering = 'fifo'
+  return subscription
 }
 
 /**
@@ -41,10 +59,12 @@ export function postgresStore(sql: Sql): SubscriptionStore {
   })
   const matchRows = coalesceCalls((key) => {
     const [owner, event] = JSON.parse(key) as [string, string]
+    // The event's name and the patterns taking it: a few index lookups on (owner, event).
     return sql`
-      select s.* from rh_subscription_events e
-      join rh_subscriptions s on s.id = e.subscription_id
-      where e.owner = ${owner} and e.event = ${event} and s.status = 'active'
+      select s.* from rh_subscriptions s
+      where s.id in (select e.subscription_id from rh_subscription_events e
+        where e.owner = ${owner} and e.event = any(${textArray(eventKeys(event))}::text[]))
+        and s.status = 'active'
       order by s.id`
   })
   const outcomes = createOutcomeGroup(sql)
@@ -53,10 +73,13 @@ export function postgresStore(sql: Sql): SubscriptionStore {
       await sql.begin(async (tx) => {
         await tx`
           insert into rh_subscriptions (id, owner, target_url, events, status, metadata, secret,
-            consecutive_failures, created_at, updated_at)
+            previous_secret, previous_secret_expires_at, consecutive_failures, created_at,
+            updated_at, filter, ordering)
           values (${s.id}, ${s.owner}, ${s.target_url}, ${textArray(s.events)}::text[], ${s.status},
-            ${tx.json(s.metadata)}, ${s.secret}, ${s.consecutive_failures}, ${s.created_at},
-            ${s.updated_at})`
+            ${tx.json(s.metadata)}, ${s.secret}, ${s.previous_secret ?? null},
+            ${s.previous_secret_expires_at ?? null}::timestamptz, ${s.consecutive_failures},
+            ${s.created_at}, ${s.updated_at}, ${s.filter == null ? null : tx.json(s.filter as never)},
+            ${s.ordering === 'fifo' ? 'fifo' : null})`
         await tx`
           insert into rh_subscription_events (owner, event, subscription_id)
           select ${s.owner}, unnest(${textArray(new Set(s.events))}::text[]), ${s.id}`
@@ -73,7 +96,8 @@ export function postgresStore(sql: Sql): SubscriptionStore {
         query.event === undefined
           ? sql``
           : sql`and id in (select subscription_id from rh_subscription_events
-                           where owner = ${owner} and event = ${query.event})`
+                           where owner = ${owner}
+                             and event = any(${textArray(eventKeys(query.event))}::text[]))`
       const after = query.cursor === undefined ? sql`` : sql`and id < ${query.cursor}`
       const rows = await sql`
         select * from rh_subscriptions where owner = ${owner} ${byEvent} ${after}
@@ -93,6 +117,12 @@ export function postgresStore(sql: Sql): SubscriptionStore {
             metadata = coalesce(${patch.metadata ? tx.json(patch.metadata) : null}::jsonb, metadata),
             consecutive_failures = coalesce(${patch.consecutive_failures ?? null}::integer,
               consecutive_failures),
+            secret = ${settable(tx, 'secret', patch.secret)}::text,
+            previous_secret = ${settable(tx, 'previous_secret', patch.previous_secret)}::text,
+            previous_secret_expires_at =
+              ${settable(tx, 'previous_secret_expires_at', patch.previous_secret_expires_at)}::timestamptz,
+            filter = ${patch.filter === undefined ? tx('filter') : patch.filter === null ? null : tx.json(patch.filter as never)}::jsonb,
+            ordering = ${patch.ordering === undefined ? tx('ordering') : patch.ordering === 'fifo' ? 'fifo' : null}::text,
             updated_at = ${patch.updated_at}
           where owner = ${owner} and id = ${id}
           returning *`

@@ -1,10 +1,11 @@
-import postgres, { type Sql } from 'postgres'
+import type { Sql } from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect, countedConnection, postgresUrl, testSchema } from '../../../test/postgres'
+import { connect, countedConnection, explainedConnection, testSchema } from '../../../test/postgres'
 import { deliveryQueueSuite } from '../testing/delivery-queue-suite'
 import { job, subscription } from '../testing/factories'
 import { subscriptionStoreSuite } from '../testing/subscription-store-suite'
 import { migrate } from './migrate'
+import { postgresMigrations } from './migrations'
 import { postgresQueue } from './postgres-queue'
 import { postgresStore } from './postgres-store'
 
@@ -26,7 +27,8 @@ afterAll(async () => {
 
 // Every contract test starts from empty tables: they share the schema of this file.
 const empty = async () => {
-  await db.sql`truncate rh_subscriptions, rh_subscription_events, rh_jobs, rh_attempts`
+  await db.sql`
+    truncate rh_subscriptions, rh_subscription_events, rh_jobs, rh_attempts, rh_messages`
 }
 
 // Owners are unique per test in this suite, so it shares the tables without truncating.
@@ -47,10 +49,11 @@ describe('migrate', () => {
     try {
       const connections = [other.sql, connect(other.schema), connect(other.schema)]
       const applied = await Promise.all(connections.map((sql) => migrate(sql)))
-      expect(applied.flat()).toEqual([1])
+      const all = postgresMigrations.map((m) => m.version)
+      expect(applied.flat().sort((a, b) => a - b)).toEqual(all)
       expect(await migrate(other.sql)).toEqual([])
       const versions = await other.sql`select version from rh_migrations`
-      expect(versions.map((r) => r.version)).toEqual([1])
+      expect(versions.map((r) => r.version)).toEqual(all)
       await Promise.all(connections.slice(1).map((sql) => sql.end()))
     } finally {
       await other.drop()
@@ -90,9 +93,10 @@ describe('postgresQueue', () => {
     await listenerSql.end()
   })
 
-  it('claims due jobs with an index scan on available_at', async () => {
+  it('claims due jobs with an index scan of the pending jobs', async () => {
     const plan = await db.sql`
-      explain select id from rh_jobs where available_at <= 0 order by available_at, id limit 5
+      explain select id from rh_jobs where status = 'pending' and not fifo and available_at <= 0
+      order by available_at, created_at, message_id limit 5
       for update skip locked`
     expect(JSON.stringify(plan)).not.toMatch(/Seq Scan on rh_jobs/)
   })
@@ -100,18 +104,7 @@ describe('postgresQueue', () => {
   it('finds jobs by index, never by a sequential scan, in claims and grouped writes', async () => {
     await empty()
     // auto_explain reports the plan of every statement (nested ones too) as a notice.
-    const plans: string[] = []
-    const explained = postgres(postgresUrl, {
-      max: 1,
-      onnotice: (notice) => plans.push(notice.message ?? ''),
-      connection: {
-        search_path: db.schema,
-        session_preload_libraries: 'auto_explain',
-        'auto_explain.log_min_duration': '0',
-        'auto_explain.log_level': 'notice',
-        'auto_explain.log_nested_statements': 'on',
-      },
-    })
+    const { sql: explained, plans } = explainedConnection(db.schema)
     try {
       const queue = postgresQueue(explained)
       // A queue of some size, with statistics: small tables are scanned whatever the query.
@@ -120,7 +113,7 @@ describe('postgresQueue', () => {
       plans.length = 0
       const [a, b] = await queue.claim(10, 2, 1000)
       await Promise.all([
-        queue.complete(a?.id as string),
+        queue.complete(a?.id as string, 'delivered'),
         queue.reschedule(b?.id as string, 1, 50),
         queue.cancelSubscription('sub_none'),
       ])
@@ -146,9 +139,9 @@ describe('postgresQueue', () => {
       await Promise.all([
         queue.enqueue(jobs.slice(3)),
         queue.recordAttempt({ ...attempt(), subscription_id: 'sub_1' }),
-        queue.complete(a?.id as string),
+        queue.complete(a?.id as string, 'delivered'),
         queue.reschedule(b?.id as string, 1, 50),
-        queue.complete(c?.id as string),
+        queue.complete(c?.id as string, 'failed'),
       ])
       expect(statements).toHaveLength(1)
       expect(await queue.size()).toBe(3)
@@ -172,7 +165,7 @@ describe('postgresQueue', () => {
       queue.enqueue([doomed]),
       queue.cancelSubscription('sub_doomed'),
       queue.enqueue([late]),
-      queue.complete(kept.id),
+      queue.complete(kept.id, 'delivered'),
       queue.reschedule(kept.id, 1, 0),
     ])
     // The cancel saw the job enqueued before it, not the one after; the completed job stays gone.
@@ -223,6 +216,7 @@ function attempt() {
     outcome: 'delivered' as const,
     response_status: 204,
     error: null,
+    response_excerpt: null,
     duration_ms: 3,
     started_at: '2025-01-01T00:00:00.000Z',
     next_attempt_at: null,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countedConnection, testSchema } from '../../../test/postgres'
+import type { MessageRecord } from '../queue/message-log'
 import { job } from '../testing/factories'
 import { migrate } from './migrate'
 import { postgresQueue } from './postgres-queue'
@@ -9,19 +10,38 @@ let db: Awaited<ReturnType<typeof testSchema>>
 beforeAll(async () => {
   db = await testSchema()
   await migrate(db.sql)
-  // Off for this table whatever the server says, as on servers that run without autovacuum.
-  await db.sql`alter table rh_jobs set (autovacuum_enabled = false)`
+  // Off for these tables whatever the server says, as on servers that run without autovacuum.
+  for (const table of ['rh_jobs', 'rh_messages', 'rh_attempts']) {
+    await db.sql.unsafe(`alter table ${table} set (autovacuum_enabled = false)`)
+  }
 })
 afterAll(() => db.drop())
 
-/** Enqueues, claims and completes `count` jobs; returns the statements the queue sent. */
-async function turnOver(count: number, vacuumEvery: number) {
+/**
+ * Enqueues `count` jobs (each with its message), claims and completes them, then, with
+ * `prune`, prunes their messages; returns the statements the queue sent.
+ */
+async function turnOver(count: number, vacuumEvery: number, prune = false) {
   const { sql, statements } = countedConnection(db.schema)
   const queue = postgresQueue(sql, { vacuumEvery })
   try {
-    await queue.enqueue(Array.from({ length: count }, () => job(0)))
+    const jobs = Array.from({ length: count }, () => job(0))
+    await Promise.all(
+      jobs.map((j) => {
+        const message: MessageRecord = {
+          id: j.message_id,
+          owner: j.owner,
+          event: j.event,
+          body: j.body,
+          created_at: j.created_at,
+          idempotency_key: null,
+        }
+        return queue.enqueue([j], message)
+      }),
+    )
     const claimed = await queue.claim(1, count, 60_000)
-    await Promise.all(claimed.map((claimedJob) => queue.complete(claimedJob.id)))
+    await Promise.all(claimed.map((claimedJob) => queue.complete(claimedJob.id, 'delivered')))
+    if (prune) while ((await queue.prune(1, 100)) > 0);
     await queue.close?.()
   } finally {
     await sql.end({ timeout: 5 })
@@ -29,25 +49,43 @@ async function turnOver(count: number, vacuumEvery: number) {
   return statements.filter((statement) => /^\s*vacuum/i.test(statement))
 }
 
+const sizeOf = async (table: string) => {
+  const [row] = await db.sql`select pg_relation_size(${table})::bigint as bytes`
+  return Number(row?.bytes)
+}
+
 describe('the PostgreSQL queue without autovacuum', () => {
   it('vacuums its table once its own writes left vacuumEvery dead rows', async () => {
     // 30 claims and 30 completions: 60 dead rows, a vacuum after the first 25.
-    expect(await turnOver(30, 25)).toHaveLength(1)
+    expect(await turnOver(30, 25)).toEqual(['vacuum analyze rh_jobs'])
   })
 
   it('leaves the table alone below the threshold, and with vacuumEvery 0', async () => {
     expect(await turnOver(10, 25)).toHaveLength(0)
     expect(await turnOver(30, 0)).toHaveLength(0)
+    expect(await turnOver(30, 0, true)).toHaveLength(0)
   })
 
-  it('keeps the table from growing while jobs turn over', async () => {
-    const size = async () => {
-      const [row] = await db.sql`select pg_relation_size('rh_jobs')::bigint as bytes`
-      return Number(row?.bytes)
-    }
-    await turnOver(200, 50)
-    const before = await size()
-    for (let round = 0; round < 5; round++) await turnOver(200, 50)
-    expect(await size()).toBeLessThanOrEqual(before * 1.5)
+  it('vacuums the message log too once pruning left dead rows in it', async () => {
+    const vacuums = await turnOver(120, 50, true)
+    expect(vacuums).toContain('vacuum analyze rh_messages')
+    expect(vacuums).toContain('vacuum analyze rh_jobs')
+  })
+
+  it('keeps the tables from growing while jobs turn over and their messages are pruned', async () => {
+    await db.sql`truncate rh_jobs, rh_messages, rh_attempts`
+    // The room one round takes when nothing is vacuumed: what a vacuumed table should stay in.
+    await turnOver(200, 0, true)
+    const jobs = await sizeOf('rh_jobs')
+    const messages = await sizeOf('rh_messages')
+    for (let round = 0; round < 5; round++) await turnOver(200, 50, true)
+    expect(await sizeOf('rh_jobs')).toBeLessThanOrEqual(jobs * 1.5)
+    expect(await sizeOf('rh_messages')).toBeLessThanOrEqual(messages * 1.5)
+    const [row] = await db.sql`select count(*)::integer as n from rh_jobs`
+    expect(row?.n).toBe(0)
+    // Without the vacuum, the same rounds leave the tables several times as large.
+    for (let round = 0; round < 5; round++) await turnOver(200, 0, true)
+    expect(await sizeOf('rh_jobs')).toBeGreaterThan(jobs * 3)
+    expect(await sizeOf('rh_messages')).toBeGreaterThan(messages * 3)
   })
 })

@@ -1,65 +1,101 @@
 import type { Sql } from 'postgres'
 
-/** Dead rows left by the queue's own writes between two vacuums, by default. */
+/** Dead rows left by the queue's own writes in one table between two vacuums, by default. */
 export const DEFAULT_VACUUM_EVERY = 20_000
 
-/** Keeps the queue table from bloating: see {@link createQueueVacuum}. */
+/** The tables the queue leaves dead rows in. */
+export type QueueTable = 'rh_jobs' | 'rh_messages' | 'rh_attempts'
+
+/** Keeps the queue's tables from bloating: see {@link createQueueVacuum}. */
 export interface QueueVacuum {
-  /** The queue's writes left `rows` dead rows in `rh_jobs` (each claim, completion, put-back). */
-  count(rows: number): void
+  /**
+   * The queue's writes left `rows` dead rows in `table` (default `rh_jobs`: each claim,
+   * completion, put-back, cancel, redelivery; the prune's deletes in every table).
+   */
+  count(rows: number, table?: QueueTable): void
   /** Waits for a vacuum in progress. */
   drain(): Promise<void>
 }
 
 /**
- * Vacuums `rh_jobs` after every `every` dead rows the queue's own writes left behind, when the
- * server's autovacuum is off (for the table or for the server; checked once). A job queue turns
- * over its whole table constantly: every delivery leaves two dead rows (the claim's update and
- * the completion's delete), and without vacuum the table and its `available_at` index grow
- * without bound, so claims and `nextDueAt` slow down round by round. With autovacuum on, this
- * does nothing. A vacuum runs beside the queue's work (it takes no lock that claims or writes
- * wait on); one runs at a time per queue, and a failure only skips that round.
+ * Vacuums a table of the queue after every `every` dead rows the queue's own writes left in it,
+ * when the server's autovacuum is off (for the table or for the server; checked once per
+ * table). A job queue turns over its rows constantly: every delivery leaves two dead rows in
+ * `rh_jobs` (the claim's update and the completion's), and without vacuum the table and its
+ * indexes grow without bound, so claims and `nextDueAt` slow down round by round; pruning the
+ * message log leaves dead rows in `rh_messages`, `rh_jobs` and `rh_attempts`. With autovacuum
+ * on, this does nothing. A vacuum runs beside the queue's work (it takes no lock that claims or
+ * writes wait on); one runs at a time per queue, then each other table that crossed its
+ * threshold meanwhile (so the busiest table never starves the others), and a failure only
+ * skips that round.
  *
  * @example
  * const vacuum = createQueueVacuum(sql, 20_000)
  * vacuum.count(claimed.length)
+ * vacuum.count(pruned.messages, 'rh_messages')
  */
 export function createQueueVacuum(sql: Sql, every: number): QueueVacuum {
-  let dead = 0
+  const dead = new Map<QueueTable, number>()
+  const needed = new Map<QueueTable, Promise<boolean>>()
   let running: Promise<void> | null = null
-  let needed: Promise<boolean> | null = null
 
-  const autovacuumOff = async () => {
+  const autovacuumOff = async (table: QueueTable) => {
     const [row] = await sql`
       select current_setting('autovacuum') = 'off'
         or coalesce(
           (select 'autovacuum_enabled=false' = any(reloptions) from pg_class
-           where oid = to_regclass('rh_jobs')),
+           where oid = to_regclass(${table})),
           false) as off`
     return row?.off === true
   }
 
-  const run = async () => {
+  /** The table (not one of `skip`) with the most dead rows past the threshold, taking its count. */
+  const takeDue = (skip?: ReadonlySet<QueueTable>): QueueTable | null => {
+    let due: QueueTable | null = null
+    for (const [table, rows] of dead) {
+      if (skip?.has(table) || rows < every) continue
+      if (due === null || rows > (dead.get(due) ?? 0)) due = table
+    }
+    if (due) dead.set(due, 0)
+    return due
+  }
+
+  const vacuum = async (table: QueueTable) => {
     try {
-      needed ??= autovacuumOff()
-      if (await needed) await sql`vacuum rh_jobs`
+      const off = needed.get(table) ?? autovacuumOff(table)
+      needed.set(table, off)
+      // The table's name is one of three constants, never input.
+      // With autovacuum off nothing analyzes either: without statistics the planner takes a
+      // 300,000-row table for an empty one.
+      if (await off) await sql.unsafe(`vacuum analyze ${table}`)
     } catch {
-      needed = null // look again next time (a connection lost meanwhile, say)
+      needed.delete(table) // look again next time (a connection lost meanwhile, say)
+    }
+  }
+
+  /** Vacuums `first`, then each other table that became due meanwhile, once. */
+  const run = async (first: QueueTable) => {
+    try {
+      const done = new Set<QueueTable>()
+      for (let table: QueueTable | null = first; table; table = takeDue(done)) {
+        done.add(table)
+        await vacuum(table)
+      }
     } finally {
       running = null
     }
   }
 
   return {
-    count(rows) {
-      if (every <= 0) return
-      dead += rows
-      if (dead < every || running) return
-      dead = 0
-      running = run()
+    count(rows, table = 'rh_jobs') {
+      if (every <= 0 || rows <= 0) return
+      dead.set(table, (dead.get(table) ?? 0) + rows)
+      if (running) return
+      const due = takeDue()
+      if (due) running = run(due)
     },
     async drain() {
-      await running
+      while (running) await running
     },
   }
 }

@@ -1,26 +1,34 @@
 import type { Sql } from 'postgres'
 import type { AttemptRecord, DeliveryJob } from '../queue/delivery-queue'
 import { commitOrEachAlone } from '../queue/group-commit'
+import type { FinalStatus, MessageRecord } from '../queue/message-log'
 import type { PendingWrite as Pending, QueueWrite } from '../queue/queue-write'
 import { textArray } from './text-array'
+
+/** What a segment does to one job: its last reschedule, or its completion. */
+type JobUpdate =
+  | { kind: 'reschedule'; attempt: number; at: number }
+  /** `base`: the attempt count a reschedule earlier in the segment set, else `null`. */
+  | { kind: 'complete'; status: FinalStatus; base: number | null }
 
 /** The writes of one statement: same snapshot, so no row is both written here and read. */
 class Segment {
   readonly members: Pending[] = []
   readonly jobs: DeliveryJob[] = []
+  readonly messages: MessageRecord[] = []
   readonly attempts: AttemptRecord[] = []
-  /** Final state per job id: `null` = deleted, else its new attempt and due time. */
-  readonly updates = new Map<string, { attempt: number; at: number } | null>()
+  /** Final state per job id (a completion stands: a later reschedule of it is a no-op). */
+  readonly updates = new Map<string, JobUpdate>()
   readonly cancels = new Set<string>()
   readonly enqueuedIds = new Set<string>()
   readonly enqueuedSubscriptions = new Set<string>()
-  rescheduled = false
 
   /**
    * Whether `write` joins this statement with the same effect as running after it. The CTEs of
    * one statement all see the snapshot before it, so a write that must see an earlier write of
-   * the group (update a job enqueued in it; cancel a subscription whose job it enqueued or
-   * rescheduled) starts the next statement instead.
+   * the group (update a job enqueued in it; cancel a subscription whose job it enqueued, or
+   * after any job update: two CTEs updating one row leave only one of the updates) starts the
+   * next statement instead.
    */
   accepts(write: QueueWrite): boolean {
     switch (write.kind) {
@@ -32,7 +40,7 @@ class Segment {
       case 'complete':
         return !this.enqueuedIds.has(write.id) && this.cancels.size === 0
       case 'cancel':
-        return !this.rescheduled && !this.enqueuedSubscriptions.has(write.subscriptionId)
+        return this.updates.size === 0 && !this.enqueuedSubscriptions.has(write.subscriptionId)
     }
   }
 
@@ -41,6 +49,7 @@ class Segment {
     const { write } = pending
     switch (write.kind) {
       case 'enqueue':
+        if (write.message) this.messages.push(write.message)
         for (const job of write.jobs) {
           this.jobs.push(job)
           this.enqueuedIds.add(job.id)
@@ -51,15 +60,18 @@ class Segment {
         this.attempts.push(write.record)
         return
       case 'reschedule':
-        // After a delete in the same group the update would find no row: the delete stands.
-        if (this.updates.get(write.id) !== null) {
-          this.updates.set(write.id, { attempt: write.attempt, at: write.at })
-          this.rescheduled = true
+        // A job completed earlier in the group stays final, as it would one statement later.
+        if (this.updates.get(write.id)?.kind !== 'complete') {
+          this.updates.set(write.id, { kind: 'reschedule', attempt: write.attempt, at: write.at })
         }
         return
-      case 'complete':
-        this.updates.set(write.id, null)
+      case 'complete': {
+        const before = this.updates.get(write.id)
+        if (before?.kind === 'complete') return
+        const base = before?.kind === 'reschedule' ? before.attempt : null
+        this.updates.set(write.id, { kind: 'complete', status: write.status, base })
         return
+      }
       case 'cancel':
         this.cancels.add(write.subscriptionId)
         return
@@ -80,61 +92,90 @@ function segmentOf(members: readonly Pending[]): Segment {
  * statement text never changes, so it is prepared once per connection. Jobs are found by
  * `= any(array)`, an index condition: a join with a JSON record set was planned as a hash join
  * over a sequential scan of `rh_jobs` (its live rows and every dead one), in each statement.
+ *
+ * A completion keeps the job's row (no extra write per delivery): its status becomes final, the
+ * attempt just made is counted (a cancelled job was not attempted) and its body is emptied (its
+ * message keeps the bytes). Only a pending job is rescheduled, completed or cancelled. Resolves
+ * how many jobs the cancels ended (rows they left dead, for the vacuum).
  */
-async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<void> {
+async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<number> {
   const reschedules: Array<{ id: string; attempt: number; at: number }> = []
-  const completes: string[] = []
+  const completes: Array<{ id: string; status: FinalStatus; base: number | null; made: number }> =
+    []
   for (const [id, update] of segment.updates) {
-    if (update === null) completes.push(id)
-    else reschedules.push({ id, ...update })
+    if (update.kind === 'reschedule') {
+      reschedules.push({ id, attempt: update.attempt, at: update.at })
+    } else {
+      const { status, base } = update
+      completes.push({ id, status, base, made: status === 'cancelled' ? 0 : 1 })
+    }
   }
-  await sql`
-    with enqueued as (
+  const [row] = await sql`
+    with logged as (
+      insert into rh_messages (id, owner, event, body, created_at, idempotency_key)
+      select id, owner, event, body, created_at, idempotency_key
+      from json_to_recordset(${JSON.stringify(segment.messages)}::text::json) as m(id text,
+        owner text, event text, body text, created_at bigint, idempotency_key text)
+      on conflict do nothing
+    ), enqueued as (
       insert into rh_jobs (id, message_id, subscription_id, owner, event, body, attempt,
-        next_attempt_at, created_at, available_at)
+        next_attempt_at, created_at, available_at, updated_at, fifo)
       select id, message_id, subscription_id, owner, event, body, attempt, next_attempt_at,
-        created_at, next_attempt_at
+        created_at, next_attempt_at, created_at, coalesce(fifo, false)
       from json_to_recordset(${JSON.stringify(segment.jobs)}::text::json) as j(id text,
         message_id text, subscription_id text, owner text, event text, body text,
-        attempt integer, next_attempt_at bigint, created_at bigint)
+        attempt integer, next_attempt_at bigint, created_at bigint, fifo boolean)
       on conflict (id) do nothing
     ), attempts as (
       insert into rh_attempts (id, subscription_id, owner, message_id, event, attempt, outcome,
-        response_status, error, duration_ms, started_at, next_attempt_at)
+        response_status, error, response_excerpt, duration_ms, started_at, next_attempt_at)
       select id, subscription_id, owner, message_id, event, attempt, outcome, response_status,
-        error, duration_ms, started_at, next_attempt_at
+        error, response_excerpt, duration_ms, started_at, next_attempt_at
       from json_to_recordset(${JSON.stringify(segment.attempts)}::text::json) as a(id text,
         subscription_id text, owner text, message_id text, event text, attempt integer,
-        outcome text, response_status integer, error text, duration_ms integer,
-        started_at timestamptz, next_attempt_at timestamptz)
+        outcome text, response_status integer, error text, response_excerpt text,
+        duration_ms integer, started_at timestamptz, next_attempt_at timestamptz)
       on conflict (id) do nothing
     ), rescheduled as (
       update rh_jobs set attempt = r.attempt, next_attempt_at = r.at, available_at = r.at
       from json_to_recordset(${JSON.stringify(reschedules)}::text::json) as r(id text,
         attempt integer, at bigint)
-      where rh_jobs.id = any(${textArray(reschedules.map((r) => r.id))}::text[]) and rh_jobs.id = r.id
+      where rh_jobs.id = any(${textArray(reschedules.map((r) => r.id))}::text[])
+        and rh_jobs.id = r.id and rh_jobs.status = 'pending'
     ), completed as (
-      delete from rh_jobs where id = any(${textArray(completes)}::text[])
+      update rh_jobs set status = c.status, body = '',
+        attempt = coalesce(c.base, rh_jobs.attempt) + c.made
+      from json_to_recordset(${JSON.stringify(completes)}::text::json) as c(id text,
+        status text, base integer, made integer)
+      where rh_jobs.id = any(${textArray(completes.map((c) => c.id))}::text[])
+        and rh_jobs.id = c.id and rh_jobs.status = 'pending'
     ), cancelled as (
-      delete from rh_jobs where subscription_id = any(${textArray(segment.cancels)}::text[])
+      update rh_jobs set status = 'cancelled', body = ''
+      where subscription_id = any(${textArray(segment.cancels)}::text[]) and status = 'pending'
+      returning 1
     )
-    select pg_notify(${channel}, '') where ${segment.jobs.length > 0}::boolean`
+    select (select count(*)::integer from cancelled) as cancelled,
+      case when ${segment.jobs.length > 0}::boolean then pg_notify(${channel}, '') end as woke`
+  return Number(row?.cancelled ?? 0)
 }
 
 /**
  * Writes one group of the PostgreSQL queue: one statement per segment (usually one), so one
- * round trip and one WAL flush for many deliveries instead of one per call. Each write resolves
- * only once its statement committed, so a resolved `enqueue` is as durable as before. If a
- * statement fails, each of its writes is retried alone, so only a faulty write rejects.
+ * round trip and one WAL flush for many deliveries instead of one per call; an enqueue logs its
+ * message in the same statement as its jobs. Each write resolves only once its statement
+ * committed, so a resolved `enqueue` is as durable as before. If a statement fails, each of its
+ * writes is retried alone, so only a faulty write rejects. `onCancelled` hears how many jobs
+ * each statement's cancels ended.
  *
  * @example
  * const writes = createQueueWriter((group) => applyQueueWrites(sql, 'rh_wake', group))
- * await writes.write({ kind: 'complete', id: 'dlv_...' })
+ * await writes.write({ kind: 'complete', id: 'dlv_...', status: 'delivered' })
  */
 export async function applyQueueWrites(
   sql: Sql,
   channel: string,
   group: readonly Pending[],
+  onCancelled: (rows: number) => void = () => {},
 ): Promise<void> {
   const segments: Segment[] = []
   let current = new Segment()
@@ -147,8 +188,29 @@ export async function applyQueueWrites(
   }
   segments.push(current)
   for (const segment of segments) {
-    await commitOrEachAlone(segment.members, (some) =>
-      runSegment(sql, channel, some === segment.members ? segment : segmentOf(some)),
-    )
+    await commitOrEachAlone(segment.members, async (some) => {
+      const members = some === segment.members ? segment : segmentOf(some)
+      onCancelled(await runSegment(sql, channel, members))
+    })
   }
+}
+
+/**
+ * Enqueues `jobs` (and logs their `message`, when given) now, with the grouped statement but
+ * outside the group: for a caller that writes them in a transaction of its own or of the
+ * application (`sql` is then that transaction; its `pg_notify` is sent when it commits).
+ *
+ * @example
+ * await sql.begin((tx) => insertJobsNow(tx, 'rh_wake', jobs))
+ */
+export async function insertJobsNow(
+  sql: Sql,
+  channel: string,
+  jobs: readonly DeliveryJob[],
+  message?: MessageRecord,
+): Promise<void> {
+  if (jobs.length === 0 && message === undefined) return
+  const segment = new Segment()
+  segment.add({ write: { kind: 'enqueue', jobs, message }, resolve: () => {}, reject: () => {} })
+  await runSegment(sql, channel, segment)
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { deliveryQueueSuite } from '../testing/delivery-queue-suite'
-import type { DeliveryJob } from './delivery-queue'
+import { attempt, nextId } from '../testing/factories'
+import type { DeliveryJob, DeliveryQueue } from './delivery-queue'
 import { memoryQueue } from './memory-queue'
+import type { MessageRecord } from './message-log'
 
 deliveryQueueSuite('memory', () => memoryQueue())
 
@@ -17,7 +19,84 @@ const job = (n: number, at: number, subscription = 'sub_1'): DeliveryJob => ({
   created_at: 0,
 })
 
+/** Logs a message of alice's created at `at` with one job to `subscription`. */
+async function publish(queue: DeliveryQueue, at: number, subscription = 'sub_1') {
+  const message: MessageRecord = {
+    id: nextId('msg'),
+    owner: 'alice',
+    event: 'post.created',
+    body: `{"at":${at}}`,
+    created_at: at,
+    idempotency_key: null,
+  }
+  const delivery: DeliveryJob = {
+    ...job(0, at, subscription),
+    id: nextId('dlv'),
+    message_id: message.id,
+    body: message.body,
+    created_at: at,
+  }
+  await queue.enqueue([delivery], message)
+  return { message, delivery }
+}
+
+const logged = async (queue: DeliveryQueue) =>
+  (await queue.listMessages('alice', { limit: 1000 })).items.map((m) => m.id)
+
 describe('memoryQueue', () => {
+  it('drops the oldest settled messages past maxMessages', async () => {
+    const queue = memoryQueue({ maxMessages: 3 })
+    const waiting = await publish(queue, 1)
+    const sent = [await publish(queue, 2), await publish(queue, 3)]
+    expect(await queue.claim(3, 10, 1000)).toHaveLength(3)
+    for (const { delivery } of sent) {
+      await queue.complete(delivery.id, 'delivered')
+      await queue.recordAttempt(
+        attempt({ subscription_id: 'sub_1', message_id: delivery.message_id }),
+      )
+    }
+    const fourth = await publish(queue, 4)
+    // The oldest is still pending, so the next oldest went instead.
+    expect(await logged(queue)).toEqual([fourth, sent[1], waiting].map((m) => m?.message.id))
+    expect(await queue.getMessage('alice', sent[0]?.message.id as string)).toBeNull()
+    // Their attempts stay while the (separately bounded) attempt log holds them.
+    const attempts = await queue.listAttempts('alice', 'sub_1', { limit: 10 })
+    expect(attempts.items).toHaveLength(2)
+
+    await queue.complete(waiting.delivery.id, 'failed')
+    expect(await logged(queue)).toHaveLength(3)
+    const fifth = await publish(queue, 5)
+    expect(await logged(queue)).toEqual([fifth, fourth, sent[1]].map((m) => m?.message.id))
+    expect(await queue.size()).toBe(2)
+  })
+
+  it('keeps a message with a pending delivery past maxMessages until it settles', async () => {
+    const queue = memoryQueue({ maxMessages: 2 })
+    const held = [await publish(queue, 1), await publish(queue, 2), await publish(queue, 3)]
+    expect(await logged(queue)).toHaveLength(3)
+    for (const { delivery } of held) await queue.complete(delivery.id, 'delivered')
+    expect(await logged(queue)).toHaveLength(2)
+    expect(await queue.size()).toBe(0)
+  })
+
+  it('stays within maxMessages through many deliveries', async () => {
+    const queue = memoryQueue({ maxMessages: 1000 })
+    for (let n = 0; n < 20_000; n++) {
+      const { delivery } = await publish(queue, n, `sub_${n % 50}`)
+      const [claimed] = await queue.claim(n, 1, 1000)
+      expect(claimed?.id).toBe(delivery.id)
+      await queue.complete(delivery.id, n % 3 === 0 ? 'failed' : 'delivered')
+    }
+    expect(await logged(queue)).toHaveLength(1000)
+    const failed = await queue.listSubscriptionMessages('alice', 'sub_0', {
+      status: 'failed',
+      limit: 100,
+    })
+    expect(failed.items.every((m) => m.created_at >= 19_000)).toBe(true)
+    expect(failed.items.length).toBeGreaterThan(0)
+    expect(await queue.size()).toBe(0)
+  })
+
   it('keeps only the newest attempts of a subscription past the log limit', async () => {
     const queue = memoryQueue({ attemptLogLimit: 3 })
     for (let n = 1; n <= 5; n++) {
@@ -31,6 +110,7 @@ describe('memoryQueue', () => {
         outcome: 'failed',
         response_status: 500,
         error: null,
+        response_excerpt: null,
         duration_ms: 1,
         started_at: '2025-01-01T00:00:00.000Z',
         next_attempt_at: null,

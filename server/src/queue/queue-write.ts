@@ -1,5 +1,6 @@
 import type { AttemptRecord, DeliveryJob } from './delivery-queue'
 import { createGroupCommit, type GroupCommitOptions, type Waiter } from './group-commit'
+import type { FinalStatus, MessageRecord } from './message-log'
 
 /**
  * One write of a durable queue, as data, so that a group commit can write many alike in one
@@ -7,8 +8,8 @@ import { createGroupCommit, type GroupCommitOptions, type Waiter } from './group
  * its own business, as long as the result is that of writing them one by one, in order.
  */
 export type QueueWrite =
-  | { kind: 'enqueue'; jobs: readonly DeliveryJob[] }
-  | { kind: 'complete'; id: string }
+  | { kind: 'enqueue'; jobs: readonly DeliveryJob[]; message?: MessageRecord | undefined }
+  | { kind: 'complete'; id: string; status: FinalStatus }
   | { kind: 'reschedule'; id: string; attempt: number; at: number }
   | { kind: 'cancel'; subscriptionId: string }
   | { kind: 'attempt'; record: AttemptRecord }

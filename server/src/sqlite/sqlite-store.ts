@@ -1,3 +1,4 @@
+import { eventKeys } from '@rh/protocol'
 import { isoTime } from '../iso-time'
 import type { Page } from '../page'
 import type {
@@ -6,33 +7,61 @@ import type {
   SubscriptionPatch,
   SubscriptionStore,
 } from '../store/subscription-store'
+import type { ConnectionLock } from './connection-lock'
 import { type SqliteDriver, type SqliteRow, type SqliteValue, transaction } from './driver'
 import { type SubscriptionReads, subscriptionReads } from './subscription-reads'
 
 const columns =
-  'id, owner, target_url, events, status, metadata, secret, consecutive_failures, created_at, updated_at'
+  'id, owner, target_url, events, status, metadata, secret, consecutive_failures, created_at, updated_at, previous_secret, previous_secret_expires_at, filter, ordering'
 
 /** The columns qualified with the `s` alias, for joins. */
 const prefixedColumns = columns.replace(/(\w+)/g, 's.$1')
 
 const getSql = `select ${columns} from rh_subscriptions where owner = ? and id = ?`
-const matchSql = `select ${prefixedColumns} from rh_subscription_events e
-  join rh_subscriptions s on s.id = e.subscription_id
-  where e.owner = ? and e.event = ? and s.status = 'active' order by s.id`
+/**
+ * The subscriptions listening to an event with `keys` names or patterns that take it
+ * (`eventKeys`): each an index lookup on (owner, event); `in` takes a subscription naming
+ * several of them.
+ */
+const matchSql = (keys: number) => `select ${prefixedColumns} from rh_subscriptions s
+  where s.id in (select e.subscription_id from rh_subscription_events e
+    where e.owner = ? and e.event in (${new Array(keys).fill('?').join(', ')}))
+  and s.status = 'active' order by s.id`
+
+const nullableString = (value: SqliteValue | undefined) =>
+  value === null || value === undefined ? null : String(value)
+
+/**
+ * `subscription` without a previous secret that is not set: a store answers the keys only while
+ * a rotation's grace period is recorded (absent, not `null`, otherwise).
+ */
+function withRotation(subscription: StoredSubscription): StoredSubscription {
+  const { previous_secret, previous_secret_expires_at, ...rest } = subscription
+  const rotation: Partial<StoredSubscription> = {}
+  if (previous_secret != null) rotation.previous_secret = previous_secret
+  if (previous_secret_expires_at != null)
+    rotation.previous_secret_expires_at = previous_secret_expires_at
+  return { ...rest, ...rotation }
+}
 
 function toSubscription(row: SqliteRow): StoredSubscription {
-  return {
+  const subscription = withRotation({
     id: String(row.id),
     owner: String(row.owner),
     target_url: String(row.target_url),
     events: JSON.parse(String(row.events)) as string[],
     status: String(row.status) as StoredSubscription['status'],
     metadata: JSON.parse(String(row.metadata)) as Record<string, string>,
-    secret: row.secret === null || row.secret === undefined ? null : String(row.secret),
+    secret: nullableString(row.secret),
     consecutive_failures: Number(row.consecutive_failures),
     created_at: String(row.created_at),
     updated_at: String(row.updated_at),
-  }
+    previous_secret: nullableString(row.previous_secret),
+    previous_secret_expires_at: nullableString(row.previous_secret_expires_at),
+  })
+  if (row.filter != null) subscription.filter = JSON.parse(String(row.filter))
+  if (row.ordering === 'fifo') subscription.ordering = 'fifo'
+  return subscription
 }
 
 function readSubscription(db: SqliteDriver, owner: string, id: string) {
@@ -55,11 +84,17 @@ function insertEvents(db: SqliteDriver, owner: string, id: string, events: reado
  * (owner, event), so `match` is an index lookup. Pages are newest first; the cursor is the last id.
  * `get` and `match`, which every `notify` and delivery repeat, are answered from memory while no
  * subscription changed (see {@link subscriptionReads}).
+ * Given the storage's `lock`, writes wait while an application transaction holds the connection
+ * (`sqlite(…).transaction`) rather than commit or roll back with it; reads do not wait, so a
+ * `notify` inside such a transaction matches its subscriptions.
  *
  * @example
  * const store = sqliteStore(connectSqlite({ path: './rh.db' }))
  */
-export function sqliteStore(connection: Promise<SqliteDriver>): SubscriptionStore {
+export function sqliteStore(
+  connection: Promise<SqliteDriver>,
+  lock?: ConnectionLock,
+): SubscriptionStore {
   let reads: SubscriptionReads | undefined
 
   /** The subscription, from memory while none changed (see {@link subscriptionReads}). */
@@ -71,20 +106,30 @@ export function sqliteStore(connection: Promise<SqliteDriver>): SubscriptionStor
   return {
     async create(subscription) {
       const db = await connection
+      // Not inside an application transaction (see \`sqlite(…).transaction\`): this write would
+      // commit or roll back with it. Checked after the await, so no transaction began since.
+      while (lock?.held) await lock.released()
       const s = subscription
       transaction(db, () => {
-        db.run(`insert into rh_subscriptions (${columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-          s.id,
-          s.owner,
-          s.target_url,
-          JSON.stringify(s.events),
-          s.status,
-          JSON.stringify(s.metadata),
-          s.secret,
-          s.consecutive_failures,
-          s.created_at,
-          s.updated_at,
-        ])
+        db.run(
+          `insert into rh_subscriptions (${columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            s.id,
+            s.owner,
+            s.target_url,
+            JSON.stringify(s.events),
+            s.status,
+            JSON.stringify(s.metadata),
+            s.secret,
+            s.consecutive_failures,
+            s.created_at,
+            s.updated_at,
+            s.previous_secret ?? null,
+            s.previous_secret_expires_at ?? null,
+            s.filter == null ? null : JSON.stringify(s.filter),
+            s.ordering === 'fifo' ? 'fifo' : null,
+          ],
+        )
         insertEvents(db, s.owner, s.id, s.events)
       })
     },
@@ -98,9 +143,10 @@ export function sqliteStore(connection: Promise<SqliteDriver>): SubscriptionStor
       const params: SqliteValue[] = [owner]
       let sql = `select ${prefixedColumns} from rh_subscriptions s`
       if (query.event !== undefined) {
-        sql += ' join rh_subscription_events e on e.subscription_id = s.id and e.owner = s.owner'
-        sql += ' where s.owner = ? and e.event = ?'
-        params.push(query.event)
+        const keys = eventKeys(query.event)
+        sql += ` where s.owner = ? and s.id in (select subscription_id from rh_subscription_events
+          where owner = ? and event in (${keys.map(() => '?').join(', ')}))`
+        params.push(owner, ...keys)
       } else {
         sql += ' where s.owner = ?'
       }
@@ -118,16 +164,21 @@ export function sqliteStore(connection: Promise<SqliteDriver>): SubscriptionStor
 
     async update(owner: string, id: string, patch: SubscriptionPatch) {
       const db = await connection
+      // Not inside an application transaction (see \`sqlite(…).transaction\`): this write would
+      // commit or roll back with it. Checked after the await, so no transaction began since.
+      while (lock?.held) await lock.released()
       return transaction(db, () => {
         const [row] = db.all(`select ${columns} from rh_subscriptions where owner = ? and id = ?`, [
           owner,
           id,
         ])
         if (!row) return null
-        const next: StoredSubscription = { ...toSubscription(row), ...definedOnly(patch) }
+        const next = withRotation({ ...toSubscription(row), ...definedOnly(patch) })
+        if (next.ordering !== 'fifo') delete next.ordering
         db.run(
           `update rh_subscriptions set target_url = ?, events = ?, status = ?, metadata = ?,
-           consecutive_failures = ?, updated_at = ? where id = ?`,
+           consecutive_failures = ?, updated_at = ?, secret = ?, previous_secret = ?,
+           previous_secret_expires_at = ?, filter = ?, ordering = ? where id = ?`,
           [
             next.target_url,
             JSON.stringify(next.events),
@@ -135,6 +186,11 @@ export function sqliteStore(connection: Promise<SqliteDriver>): SubscriptionStor
             JSON.stringify(next.metadata),
             next.consecutive_failures,
             next.updated_at,
+            next.secret,
+            next.previous_secret ?? null,
+            next.previous_secret_expires_at ?? null,
+            next.filter == null ? null : JSON.stringify(next.filter),
+            next.ordering === 'fifo' ? 'fifo' : null,
             id,
           ],
         )
@@ -148,6 +204,9 @@ export function sqliteStore(connection: Promise<SqliteDriver>): SubscriptionStor
 
     async delete(owner, id) {
       const db = await connection
+      // Not inside an application transaction (see \`sqlite(…).transaction\`): this write would
+      // commit or roll back with it. Checked after the await, so no transaction began since.
+      while (lock?.held) await lock.released()
       return transaction(db, () => {
         db.run('delete from rh_subscription_events where owner = ? and subscription_id = ?', [
           owner,
@@ -161,6 +220,9 @@ export function sqliteStore(connection: Promise<SqliteDriver>): SubscriptionStor
 
     async recordOutcome(owner, id, { delivered, disableAfter, at }) {
       const db = await connection
+      // Not inside an application transaction (see \`sqlite(…).transaction\`): this write would
+      // commit or roll back with it. Checked after the await, so no transaction began since.
+      while (lock?.held) await lock.released()
       if (delivered) {
         // A count already at 0, the usual case, is seen in memory (as current as a read: see
         // subscriptionReads) and needs no write transaction.
@@ -194,7 +256,10 @@ export function sqliteStore(connection: Promise<SqliteDriver>): SubscriptionStor
     async match(owner, event) {
       const db = await connection
       reads ??= subscriptionReads(db)
-      return reads.match(owner, event, () => db.all(matchSql, [owner, event]).map(toSubscription))
+      return reads.match(owner, event, () => {
+        const keys = eventKeys(event)
+        return db.all(matchSql(keys.length), [owner, ...keys]).map(toSubscription)
+      })
     },
   }
 }

@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { DeliveryJob } from '../queue/delivery-queue'
+import type { MessageRecord } from '../queue/message-log'
 import type { StoredSubscription } from '../store/subscription-store'
 import { deliveryQueueSuite } from '../testing/delivery-queue-suite'
-import { job, subscription } from '../testing/factories'
+import { job, nextId, subscription } from '../testing/factories'
 import { subscriptionStoreSuite } from '../testing/subscription-store-suite'
 import { connectSqlite } from './connect-sqlite'
 import type { SqliteDriver } from './driver'
@@ -81,17 +83,17 @@ describe('sqlite', () => {
     expect(plan.join('\n')).not.toMatch(/SCAN/)
   })
 
-  it('claims in (available_at, id) order straight from the index, without sorting', async () => {
+  it('claims pending jobs in (available_at, created_at, message_id, id) order straight from the index', async () => {
     const driver = await fresh().driver
     const plan = driver
       .all(
-        `explain query plan select id from rh_jobs where available_at <= ?
-         order by available_at, id limit ?`,
+        `explain query plan select rowid from rh_jobs where status = 'pending' and fifo = 0 and available_at <= ?
+         order by available_at, created_at, message_id, id limit ?`,
         [0, 10],
       )
       .map((row) => String(row.detail))
       .join('\n')
-    expect(plan).toMatch(/USING COVERING INDEX rh_jobs_available_at_id/)
+    expect(plan).toMatch(/USING COVERING INDEX rh_jobs_due/)
     expect(plan).not.toMatch(/TEMP B-TREE/)
   })
 
@@ -106,7 +108,7 @@ describe('sqlite', () => {
     expect(levels).toEqual(['commit'])
     levels.length = 0
     await queue.claim(0, 1, 1000)
-    await queue.complete(j.id)
+    await queue.complete(j.id, 'delivered')
     // Bookkeeping commits reach the WAL without a sync of their own; the level comes back.
     expect(levels).toEqual([
       'pragma synchronous = normal',
@@ -154,7 +156,7 @@ describe('sqlite', () => {
     expect(resolved).toBe(false)
     // Bookkeeping does not wait for the sync.
     expect(await queue.claim(0, 1, 1000)).toEqual([j])
-    await queue.complete(j.id)
+    await queue.complete(j.id, 'delivered')
     expect(resolved).toBe(false)
     expect(syncs).toHaveLength(1)
     syncs[0]?.()
@@ -244,5 +246,117 @@ describe('sqlite', () => {
   it('rejects every call with a clear error when the file cannot be opened', async () => {
     const db = sqlite({ path: join(dir, 'missing-dir', 'x', 'rh.db') })
     await expect(db.store.get('alice', 'sub_x')).rejects.toThrow()
+  })
+})
+
+describe('sqlite message log', () => {
+  /** Messages of alice's created at `at`, in id order, each with a job to `sub` when `sent`. */
+  function messages(count: number, at: number, sub: string, sent: (n: number) => boolean) {
+    return Array.from({ length: count }, (_, n) => {
+      const message: MessageRecord = {
+        id: nextId('msg'),
+        owner: 'alice',
+        event: 'post.created',
+        body: `{"n":${n}}`,
+        created_at: at,
+        idempotency_key: null,
+      }
+      const jobs = sent(n)
+        ? [job(at, { message_id: message.id, subscription_id: sub, body: message.body })]
+        : []
+      return { message, jobs }
+    })
+  }
+
+  it('claims a replay in message order, also among messages of the same millisecond', async () => {
+    const queue = fresh().queue
+    const sub = nextId('sub')
+    const sent = messages(6, 100, sub, (n) => n % 2 === 1)
+    for (const { message, jobs } of sent) await queue.enqueue(jobs, message)
+    const first = sent.flatMap((s) => s.jobs)
+    expect(await queue.claim(100, 10, 1000)).toEqual(first)
+    for (const j of first) await queue.complete(j.id, 'failed')
+    const query = { since: 0, status: 'all', events: ['post.created'], now: 5000 } as const
+    expect(await queue.replay('alice', sub, query)).toBe(6)
+    const claimed = await queue.claim(5000, 10, 1000)
+    expect(claimed.map((j) => j.message_id)).toEqual(sent.map((s) => s.message.id))
+    // The failed deliveries keep their ids; the new ones' ids follow message order.
+    expect(claimed.filter((_, n) => n % 2 === 1).map((j) => j.id)).toEqual(first.map((j) => j.id))
+    const added = claimed.filter((_, n) => n % 2 === 0).map((j) => j.id)
+    expect(added).toEqual([...added].sort())
+  })
+
+  it('replays all or nothing: a failure midway queues none', async () => {
+    const db = fresh()
+    const queue = db.queue
+    const sub = nextId('sub')
+    const sent = messages(100, 100, sub, (n) => n < 40)
+    for (const { message, jobs } of sent) await queue.enqueue(jobs, message)
+    const jobs = sent.flatMap((s) => s.jobs) as DeliveryJob[]
+    expect(await queue.claim(100, 100, 1000)).toHaveLength(40)
+    for (const j of jobs) await queue.complete(j.id, 'failed')
+    const driver = await db.driver
+    const run = driver.run.bind(driver)
+    let inserts = 0
+    driver.run = (sql, params) => {
+      if (sql.includes('insert into rh_jobs') && ++inserts === 2) throw new Error('disk I/O error')
+      return run(sql, params)
+    }
+    const query = { since: 0, status: 'all', events: ['post.created'], now: 5000 } as const
+    await expect(queue.replay('alice', sub, query)).rejects.toThrow('disk I/O error')
+    expect(inserts).toBe(2)
+    expect(await queue.size()).toBe(0)
+    const page = await queue.listSubscriptionMessages('alice', sub, { limit: 100 })
+    expect(page.items.map((m) => m.delivery.status)).toEqual(Array(40).fill('failed'))
+    driver.run = run
+    expect(await queue.replay('alice', sub, query)).toBe(100)
+    expect(await queue.size()).toBe(100)
+  })
+
+  it('resolves a replay only after the WAL sync that follows its commit', async () => {
+    const driver = connectSqlite({ path: join(dir, `test-${n++}.db`) })
+    const syncs: Array<() => void> = []
+    let requested = () => {}
+    /** Resolves once the queue asks for the next WAL sync. */
+    const nextSync = () =>
+      new Promise<void>((resolve) => {
+        requested = resolve
+      })
+    const wal: WalSync = {
+      sync: () =>
+        new Promise<void>((resolve) => {
+          syncs.push(resolve)
+          requested()
+        }),
+      close: async () => {},
+    }
+    const queue = sqliteQueue(driver, { walSync: async () => wal })
+    opened.push({ close: async () => (await driver).close() })
+    expect(await queue.size()).toBe(0)
+    const sub = nextId('sub')
+    const [sent] = messages(1, 100, sub, () => true) as [
+      { message: MessageRecord; jobs: DeliveryJob[] },
+    ]
+    let synced = nextSync()
+    const enqueued = queue.enqueue(sent.jobs, sent.message)
+    await synced
+    syncs[0]?.()
+    await enqueued
+    await queue.claim(100, 1, 1000)
+    await queue.complete(sent.jobs[0]?.id as string, 'failed')
+    let resolved = false
+    const query = { since: 0, status: 'failed', events: [], now: 500 } as const
+    synced = nextSync()
+    const replayed = queue.replay('alice', sub, query).then((count) => {
+      resolved = true
+      return count
+    })
+    await synced
+    expect(syncs).toHaveLength(2)
+    // Committed (a claim sees it) but not resolved before the sync.
+    expect((await queue.claim(500, 1, 1000)).map((j) => j.id)).toEqual([sent.jobs[0]?.id])
+    expect(resolved).toBe(false)
+    syncs[1]?.()
+    expect(await replayed).toBe(1)
   })
 })

@@ -95,5 +95,7 @@ export function subscriptionReads(db: SqliteDriver): SubscriptionReads {
 }
 
 function copy(row: StoredSubscription): StoredSubscription {
-  return { ...row, events: [...row.events], metadata: { ...row.metadata } }
+  const copied = { ...row, events: [...row.events], metadata: { ...row.metadata } }
+  if (row.filter != null) copied.filter = structuredClone(row.filter)
+  return copied
 }

@@ -1,3 +1,4 @@
+import { eventKeys } from '@rh/protocol'
 import { isoTime } from '../iso-time'
 import { SortedIdList } from './sorted-id-list'
 import type {
@@ -112,6 +113,14 @@ export function memoryStore(): SubscriptionStore {
         created_at: subscription.created_at,
         updated_at: subscription.updated_at,
       }
+      // Only after a rotation: most rows never have them, and keep the shape above.
+      if (subscription.previous_secret != null) row.previous_secret = subscription.previous_secret
+      if (subscription.previous_secret_expires_at != null) {
+        row.previous_secret_expires_at = subscription.previous_secret_expires_at
+      }
+      if (subscription.filter != null) row.filter = structuredClone(subscription.filter)
+      // Only `fifo` is kept: `none` is the default, read back as absent.
+      if (subscription.ordering === 'fifo') row.ordering = 'fifo'
       if (!rows.add(row.id, row)) throw new Error(`duplicate subscription id ${row.id}`)
       index(row)
     },
@@ -123,10 +132,12 @@ export function memoryStore(): SubscriptionStore {
 
     async list(owner, query: ListQuery): Promise<Page<StoredSubscription>> {
       const scope = owners.get(owner)
-      const ids = query.event === undefined ? scope?.all : scope?.byEvent.get(query.event)
-      if (!ids) return { items: [], nextCursor: null }
+      if (!scope) return { items: [], nextCursor: null }
       // Newest first: walk down from just below the cursor.
-      const page = ids.below(query.cursor, query.limit)
+      const page =
+        query.event === undefined
+          ? scope.all.below(query.cursor, query.limit)
+          : pageOfEvent(scope.byEvent, query.event, query.cursor, query.limit)
       const items = page.ids.map((id) => copy(rows.get(id) as StoredSubscription))
       const last = items.at(-1)
       return { items, nextCursor: page.more && last ? last.id : null }
@@ -143,6 +154,15 @@ export function memoryStore(): SubscriptionStore {
       if (patch.consecutive_failures !== undefined) {
         next.consecutive_failures = patch.consecutive_failures
       }
+      if (patch.secret !== undefined) next.secret = patch.secret
+      if (patch.previous_secret !== undefined) next.previous_secret = patch.previous_secret
+      if (patch.previous_secret_expires_at !== undefined) {
+        next.previous_secret_expires_at = patch.previous_secret_expires_at
+      }
+      if (patch.filter === null) delete next.filter
+      else if (patch.filter !== undefined) next.filter = structuredClone(patch.filter)
+      if (patch.ordering === 'fifo') next.ordering = 'fifo'
+      else if (patch.ordering === 'none') delete next.ordering
       next.updated_at = patch.updated_at
       if (patch.events !== undefined) {
         unindex(row)
@@ -178,13 +198,27 @@ export function memoryStore(): SubscriptionStore {
     },
 
     async match(owner, event) {
-      const ids = owners.get(owner)?.byEvent.get(event)
-      if (!ids) return []
+      const byEvent = owners.get(owner)?.byEvent
+      if (!byEvent) return []
+      const lists = listsOf(byEvent, event)
       const matched: StoredSubscription[] = []
-      ids.forEach((id) => {
+      const take = (id: string) => {
         const row = rows.get(id) as StoredSubscription
         if (row.status === 'active') matched.push(copy(row))
-      })
+      }
+      const [only] = lists
+      if (lists.length === 1 && only) {
+        only.forEach(take)
+        return matched
+      }
+      // The event's name and patterns taking it: a subscription naming several comes once.
+      const ids = new Set<string>()
+      for (const list of lists) {
+        list.forEach((id) => {
+          ids.add(id)
+        })
+      }
+      for (const id of [...ids].sort()) take(id)
       return matched
     },
 
@@ -202,7 +236,39 @@ const POOL_LIMIT = 100_000
 
 const EMPTY_METADATA: Record<string, string> = Object.freeze({}) as Record<string, string>
 
+/** The id lists of the keys that take `event` (its name, its patterns), those that exist. */
+function listsOf(byEvent: Map<string, SortedIdList>, event: string): SortedIdList[] {
+  const lists: SortedIdList[] = []
+  for (const key of eventKeys(event)) {
+    const ids = byEvent.get(key)
+    if (ids) lists.push(ids)
+  }
+  return lists
+}
+
+/**
+ * A page, newest first below `cursor`, of the subscriptions listening to `event`: the pages of
+ * each key's list merged, each id once. Each list gives at most `limit + 1` ids, so a page costs
+ * a few binary searches whatever the number of subscriptions.
+ */
+function pageOfEvent(
+  byEvent: Map<string, SortedIdList>,
+  event: string,
+  cursor: string | undefined,
+  limit: number,
+): { ids: string[]; more: boolean } {
+  const lists = listsOf(byEvent, event)
+  const [only] = lists
+  if (lists.length === 1 && only) return only.below(cursor, limit)
+  const ids = new Set<string>()
+  for (const list of lists) for (const id of list.below(cursor, limit + 1).ids) ids.add(id)
+  const sorted = [...ids].sort().reverse()
+  return { ids: sorted.slice(0, limit), more: sorted.length > limit }
+}
+
 /** A copy the caller may change without changing the store. */
 function copy(row: StoredSubscription): StoredSubscription {
-  return { ...row, events: [...row.events], metadata: { ...row.metadata } }
+  const copied = { ...row, events: [...row.events], metadata: { ...row.metadata } }
+  if (row.filter != null) copied.filter = structuredClone(row.filter)
+  return copied
 }

@@ -1,4 +1,4 @@
-import type { Subscription, SubscriptionStatus } from '@rh/protocol'
+import type { Filter, Subscription, SubscriptionStatus } from '@rh/protocol'
 import type { Page } from '../page'
 
 export type { Page }
@@ -7,18 +7,41 @@ export type { Page }
  * A subscription as a store keeps it: the wire {@link Subscription} plus what only the server
  * sees (the owner, the signing secret, the failure counter).
  */
-export interface StoredSubscription extends Omit<Subscription, 'secret'> {
+export interface StoredSubscription extends Omit<Subscription, 'secret' | 'filter'> {
   /** Who created it; every read and write is scoped to it. */
   owner: string
   /** Per-subscription signing secret (`whsec_` / `whsk_`), or `null` when the server signs globally. */
   secret: string | null
   /** Consecutive failed deliveries; reset on success. Drives the auto-disable threshold. */
   consecutive_failures: number
+  /**
+   * After a secret rotation: the secret before it, still signing beside `secret` until
+   * `previous_secret_expires_at` (ISO-8601). Absent or `null` otherwise; a store keeps both as given.
+   */
+  previous_secret?: string | null
+  previous_secret_expires_at?: string | null
+  /**
+   * The payload filter `notify` applies to each message's `data`. Absent or `null` when there
+   * is none (a store may give back either); a store keeps it as given and returns a copy.
+   */
+  filter?: Filter | null
 }
 
 /** The fields an update may change. */
 export type SubscriptionPatch = Partial<
-  Pick<StoredSubscription, 'target_url' | 'events' | 'status' | 'metadata' | 'consecutive_failures'>
+  Pick<
+    StoredSubscription,
+    | 'target_url'
+    | 'events'
+    | 'status'
+    | 'metadata'
+    | 'consecutive_failures'
+    | 'secret'
+    | 'previous_secret'
+    | 'previous_secret_expires_at'
+    | 'filter'
+    | 'ordering'
+  >
 > & { updated_at: string }
 
 /** What {@link SubscriptionStore.recordOutcome} counts: one finished delivery. */
@@ -48,15 +71,19 @@ export interface SubscriptionStore {
   create(subscription: StoredSubscription): Promise<void>
   /** The owner's subscription with this id, or `null` (also when it belongs to someone else). */
   get(owner: string, id: string): Promise<StoredSubscription | null>
-  /** The owner's subscriptions in a stable order, optionally only those listening to `event`. */
+  /**
+   * The owner's subscriptions in a stable order, optionally only those listening to `event`
+   * (naming it, or a pattern that takes it, as {@link SubscriptionStore.match} but any status).
+   */
   list(owner: string, query: ListQuery): Promise<Page<StoredSubscription>>
   /** Applies the patch and returns the result, or `null` when the owner has no such subscription. */
   update(owner: string, id: string, patch: SubscriptionPatch): Promise<StoredSubscription | null>
   /** Removes it; `false` when the owner has no such subscription. */
   delete(owner: string, id: string): Promise<boolean>
   /**
-   * The owner's `active` subscriptions listening to `event`. Must use an index on
-   * (owner, event), never a scan of every subscription.
+   * The owner's `active` subscriptions listening to `event`: those naming it, and those naming a
+   * pattern that takes it (`order.*`, `*`), each once, ordered by id. Must use the index on
+   * (owner, event) with the few keys `eventKeys(event)` gives, never a scan of every subscription.
    */
   match(owner: string, event: string): Promise<StoredSubscription[]>
   /**

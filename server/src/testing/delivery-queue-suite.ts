@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
 import { job, attempt as makeAttempt, nextId as unique } from './factories'
+import { fifoQueueCases } from './fifo-queue-cases'
+import { messageLogCases } from './message-log-suite'
 
 /** A job of its own subscription, so no two jobs of the suite share one. */
 const makeJob = (at: number, overrides: Partial<DeliveryJob> = {}): DeliveryJob =>
@@ -9,8 +11,9 @@ const makeJob = (at: number, overrides: Partial<DeliveryJob> = {}): DeliveryJob 
 const ids = (jobs: DeliveryJob[]) => jobs.map((job) => job.id)
 
 /**
- * The behaviour every {@link DeliveryQueue} must have, as a vitest suite. `makeQueue` must return
- * an empty queue each time. Times are small integers: a queue must never read the wall clock.
+ * The behaviour every {@link DeliveryQueue} must have, as a vitest suite: the job queue, the
+ * attempt log and the message log (see `messageLogCases`). `makeQueue` must return an empty
+ * queue each time. Times are small integers: a queue must never read the wall clock.
  *
  * @example
  * import { deliveryQueueSuite } from '@rh/server/testing'
@@ -88,19 +91,19 @@ export function deliveryQueueSuite(
       expect(ids(await queue.claim(100, 1, 60_000))).toEqual([job.id])
     })
 
-    it('forgets a completed job', async () => {
+    it('never hands out a completed job again', async () => {
       const queue = await makeQueue()
       const [done, pending] = [makeJob(0), makeJob(50)]
       await queue.enqueue([done, pending] as DeliveryJob[])
       await queue.claim(0, 1, 1000)
-      await queue.complete(done?.id as string)
+      await queue.complete(done?.id as string, 'delivered')
       expect(await queue.size()).toBe(1)
       expect(await queue.nextDueAt()).toBe(50)
-      await queue.complete('dlv_never_enqueued')
+      await queue.complete('dlv_never_enqueued', 'failed')
       expect(await queue.size()).toBe(1)
     })
 
-    it('drops every pending job of a cancelled subscription and only those', async () => {
+    it('cancels every pending job of a subscription and only those', async () => {
       const queue = await makeQueue()
       const gone = unique('sub')
       const kept = makeJob(0)
@@ -113,7 +116,7 @@ export function deliveryQueueSuite(
       await queue.cancelSubscription(gone)
       expect(await queue.size()).toBe(1)
       expect(ids(await queue.claim(10_000, 10, 1000))).toEqual([kept.id])
-      await queue.complete(kept.id)
+      await queue.complete(kept.id, 'delivered')
       expect(await queue.nextDueAt()).toBeNull()
     })
 
@@ -139,6 +142,27 @@ export function deliveryQueueSuite(
       expect(third).toEqual({ items: [records[0]], nextCursor: null })
     })
 
+    it("keeps each attempt's response excerpt as it was recorded, or null", async () => {
+      const queue = await makeQueue()
+      const sub = unique('sub')
+      const longest = `<b>"é"</b> 😀 ${'x'.repeat(240)}`
+      const records = [
+        makeAttempt({ subscription_id: sub, attempt: 1, response_excerpt: null }),
+        makeAttempt({ subscription_id: sub, attempt: 2, response_excerpt: longest }),
+        makeAttempt({
+          subscription_id: sub,
+          attempt: 3,
+          response_status: null,
+          error: 'timeout',
+          response_excerpt: null,
+        }),
+      ]
+      for (const record of records) await queue.recordAttempt(record)
+      const page = await queue.listAttempts('alice', sub, { limit: 10 })
+      expect(page.items.map((a) => a.response_excerpt)).toEqual([null, longest, null])
+      expect(page.items).toEqual([...records].reverse())
+    })
+
     it('shows no attempts to another owner', async () => {
       const queue = await makeQueue()
       const record = makeAttempt()
@@ -148,5 +172,8 @@ export function deliveryQueueSuite(
         nextCursor: null,
       })
     })
+
+    messageLogCases(makeQueue)
+    fifoQueueCases(makeQueue)
   })
 }

@@ -78,6 +78,7 @@ export function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
     outcome: 'failed',
     response_status: 500,
     error: null,
+    response_excerpt: '{"error":"db down"}',
     duration_ms: 12,
     started_at: '2025-01-01T00:00:00.000Z',
     next_attempt_at: '2025-01-01T00:00:05.000Z',

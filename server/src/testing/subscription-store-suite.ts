@@ -49,6 +49,47 @@ async function walk(
   return pages
 }
 
+/**
+ * `row` with `previous_secret` and `previous_secret_expires_at` left out when `null`: a store may
+ * give back "no previous secret" either way (a SQL column cannot tell absent from null).
+ */
+function withoutNullRotation(stored: StoredSubscription): StoredSubscription {
+  // No filter reads as absent or `null` alike, as for the rotation below.
+  const { filter, ...unfiltered } = stored
+  const row: StoredSubscription = filter == null ? unfiltered : stored
+  if (row.previous_secret !== null && row.previous_secret_expires_at !== null) return row
+  const { previous_secret, previous_secret_expires_at, ...rest } = row
+  return {
+    ...rest,
+    ...(previous_secret != null && { previous_secret }),
+    ...(previous_secret_expires_at != null && { previous_secret_expires_at }),
+  }
+}
+
+/** `store`, its reads passed through {@link withoutNullRotation}. */
+function tolerant(store: SubscriptionStore): SubscriptionStore {
+  const row = (found: StoredSubscription | null) => found && withoutNullRotation(found)
+  return {
+    create: (subscription) => store.create(subscription),
+    get: async (owner, id) => row(await store.get(owner, id)),
+    list: async (owner, query) => {
+      const page = await store.list(owner, query)
+      return { ...page, items: page.items.map(withoutNullRotation) }
+    },
+    update: async (owner, id, patch) => row(await store.update(owner, id, patch)),
+    delete: (owner, id) => store.delete(owner, id),
+    match: async (owner, event) => (await store.match(owner, event)).map(withoutNullRotation),
+    ...(store.recordOutcome && {
+      recordOutcome: (owner, id, outcome) =>
+        (store.recordOutcome as NonNullable<SubscriptionStore['recordOutcome']>)(
+          owner,
+          id,
+          outcome,
+        ),
+    }),
+  }
+}
+
 const newestFirst = (subscriptions: StoredSubscription[]) =>
   subscriptions.map((s) => s.id).sort((a, b) => (a < b ? 1 : -1))
 
@@ -73,18 +114,21 @@ export function subscriptionStoreSuite(
   cleanup: (store: SubscriptionStore) => Promise<void> | void = (store) => store.close?.(),
 ): void {
   describe(`${name} (subscription store suite)`, () => {
+    /** What `makeStore` made; tests use it through {@link tolerant}. */
+    let made: SubscriptionStore
     let store: SubscriptionStore
     let alice: string
     let bob: string
 
     beforeEach(async () => {
-      store = await makeStore()
+      made = await makeStore()
+      store = tolerant(made)
       alice = freshOwner('alice')
       bob = freshOwner('bob')
     })
 
     afterEach(async () => {
-      await cleanup(store)
+      await cleanup(made)
     })
 
     const create = async (owner: string, overrides: Partial<StoredSubscription> = {}) => {
@@ -235,6 +279,38 @@ export function subscriptionStoreSuite(
         expect((await store.get(alice, created.id))?.metadata).toEqual({})
       })
 
+      it('keeps the previous secret of a rotation and its expiry, and clears them', async () => {
+        const rotated = await create(alice, {
+          secret: 'whsec_b2xkIHNlY3JldCBvbmUgdHdvIHRocmVl',
+          previous_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+          previous_secret_expires_at: T1,
+        })
+        expect(await store.get(alice, rotated.id)).toEqual(rotated)
+        const plain = await create(alice, { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+        const patch = {
+          secret: 'whsec_bmV3IHNlY3JldCBhZnRlciByb3RhdGlvbg',
+          previous_secret: plain.secret,
+          previous_secret_expires_at: '2025-02-01T13:00:00.000Z',
+          updated_at: T1,
+        }
+        const expected = { ...plain, ...patch }
+        expect(await store.update(alice, plain.id, patch)).toEqual(expected)
+        expect(await store.get(alice, plain.id)).toEqual(expected)
+        expect((await store.list(alice, { limit: 10 })).items).toContainEqual(expected)
+        expect(await store.match(alice, 'post.created')).toContainEqual(expected)
+        const cleared = { previous_secret: null, previous_secret_expires_at: null, updated_at: T1 }
+        const { previous_secret, previous_secret_expires_at, ...plainAgain } = expected
+        expect(await store.update(alice, plain.id, cleared)).toEqual(plainAgain)
+        expect(await store.get(alice, plain.id)).toEqual(plainAgain)
+        expect(await store.update(alice, rotated.id, { status: 'paused', updated_at: T1 })).toEqual(
+          {
+            ...rotated,
+            status: 'paused',
+            updated_at: T1,
+          },
+        )
+      })
+
       it("answers null for another owner's subscription and leaves it alone", async () => {
         const created = await create(alice)
         expect(await store.update(bob, created.id, { status: 'paused', updated_at: T1 })).toBeNull()
@@ -323,6 +399,116 @@ export function subscriptionStoreSuite(
       })
     })
 
+    describe('patterns', () => {
+      it('matches a prefix pattern on one or more remaining segments, never the prefix itself', async () => {
+        const orders = await create(alice, { events: ['order.*'] })
+        expect(await store.match(alice, 'order.created')).toEqual([orders])
+        expect(await store.match(alice, 'order.created.v2')).toEqual([orders])
+        for (const event of ['order', 'orders.created', 'Order.created', 'invoice.order.x']) {
+          expect(await store.match(alice, event), event).toEqual([])
+        }
+      })
+
+      it('matches * on every event, for its owner only', async () => {
+        const everything = await create(alice, { events: ['*'] })
+        for (const event of ['a', 'order.created', 'x:y/z.w']) {
+          expect(await store.match(alice, event), event).toEqual([everything])
+        }
+        expect(await store.match(bob, 'order.created')).toEqual([])
+      })
+
+      it('finds a subscription naming the event and patterns taking it once, in id order', async () => {
+        const both = await create(alice, { events: ['order.created', 'order.*', '*'] })
+        const exact = await create(alice, { events: ['order.created'] })
+        const deeper = await create(alice, { events: ['order.created.*'] })
+        await create(alice, { events: ['order.*'], status: 'paused' })
+        const matched = await store.match(alice, 'order.created')
+        expect(matched.map((s) => s.id)).toEqual([both.id, exact.id].sort())
+        expect((await store.match(alice, 'order.created.v2')).map((s) => s.id)).toEqual(
+          [both.id, deeper.id].sort(),
+        )
+      })
+
+      it('takes a literal entry as a name: % and _ are no wildcards', async () => {
+        await create(alice, { events: ['order_%'] })
+        expect(await store.match(alice, 'orderXY')).toEqual([])
+      })
+
+      it('follows events changed to and from patterns', async () => {
+        const created = await create(alice, { events: ['order.created'] })
+        await store.update(alice, created.id, { events: ['invoice.*'], updated_at: T1 })
+        expect(await store.match(alice, 'order.created')).toEqual([])
+        expect(await store.match(alice, 'invoice.paid')).toHaveLength(1)
+      })
+
+      it('lists, for an event, the subscriptions naming it or a pattern taking it, paged', async () => {
+        const listening: StoredSubscription[] = []
+        for (let i = 0; i < 10; i++) {
+          const events = [['order.created'], ['order.*'], ['*'], ['order.paid'], ['order.*', '*']][
+            i % 5
+          ] as string[]
+          const created = await create(alice, { events })
+          if (i % 5 !== 3) listening.push(created)
+        }
+        const pages = await walk(store, alice, 3, 'order.created')
+        expect(pages.flat()).toEqual(newestFirst(listening))
+      })
+    })
+
+    describe('filter', () => {
+      const filter = { and: [{ path: 'amount', gte: 100 }, { not: { path: 'test', eq: true } }] }
+
+      it('keeps a filter as given, through get, list and match', async () => {
+        const created = await create(alice, { filter })
+        expect((await store.get(alice, created.id))?.filter).toEqual(filter)
+        expect((await store.list(alice, { limit: 10 })).items[0]?.filter).toEqual(filter)
+        expect((await store.match(alice, 'post.created'))[0]?.filter).toEqual(filter)
+      })
+
+      it('sets, keeps and removes a filter by update', async () => {
+        const created = await create(alice)
+        expect((await store.get(alice, created.id))?.filter).toBeUndefined()
+        const set = await store.update(alice, created.id, { filter, updated_at: T1 })
+        expect(set?.filter).toEqual(filter)
+        await store.update(alice, created.id, { status: 'paused', updated_at: T1 })
+        expect((await store.get(alice, created.id))?.filter).toEqual(filter)
+        const removed = await store.update(alice, created.id, { filter: null, updated_at: T1 })
+        expect(removed?.filter).toBeUndefined()
+        expect((await store.get(alice, created.id))?.filter).toBeUndefined()
+      })
+
+      it('gives copies: changing a read filter changes nothing stored', async () => {
+        const created = await create(alice, { filter: { path: 'amount', gte: 100 } })
+        const read = await store.get(alice, created.id)
+        ;(read?.filter as { gte: number }).gte = 1
+        expect((await store.get(alice, created.id))?.filter).toEqual({ path: 'amount', gte: 100 })
+      })
+    })
+
+    describe('ordering', () => {
+      it("keeps ordering 'fifo' through get, list and match; 'none' reads as absent", async () => {
+        const ordered = await create(alice, { ordering: 'fifo' })
+        const plain = await create(alice, { ordering: 'none' })
+        expect((await store.get(alice, ordered.id))?.ordering).toBe('fifo')
+        expect((await store.get(alice, plain.id))?.ordering).toBeUndefined()
+        const listed = (await store.list(alice, { limit: 10 })).items
+        expect(listed.find((s) => s.id === ordered.id)?.ordering).toBe('fifo')
+        const matched = await store.match(alice, 'post.created')
+        expect(matched.find((s) => s.id === ordered.id)?.ordering).toBe('fifo')
+      })
+
+      it('sets, keeps and removes fifo by update', async () => {
+        const created = await create(alice)
+        const set = await store.update(alice, created.id, { ordering: 'fifo', updated_at: T1 })
+        expect(set?.ordering).toBe('fifo')
+        await store.update(alice, created.id, { status: 'paused', updated_at: T1 })
+        expect((await store.get(alice, created.id))?.ordering).toBe('fifo')
+        const removed = await store.update(alice, created.id, { ordering: 'none', updated_at: T1 })
+        expect(removed?.ordering).toBeUndefined()
+        expect((await store.get(alice, created.id))?.ordering).toBeUndefined()
+      })
+    })
+
     // Optional in the interface: a store without it skips these (the engine falls back).
     describe('recordOutcome', () => {
       const T2 = Date.parse('2025-01-31T14:00:00.000Z')
@@ -362,6 +548,17 @@ export function subscriptionStoreSuite(
         expect(await store.get(alice, created.id)).toMatchObject({
           consecutive_failures: 4,
           status: 'disabled',
+        })
+      })
+
+      it('takes any safe integer as the limit (disabling turned off in effect)', async (ctx) => {
+        if (!store.recordOutcome) return ctx.skip()
+        const created = await create(alice)
+        const never = { ...failed, disableAfter: Number.MAX_SAFE_INTEGER }
+        expect(await store.recordOutcome(alice, created.id, never)).toBe(false)
+        expect(await store.get(alice, created.id)).toMatchObject({
+          consecutive_failures: 1,
+          status: 'active',
         })
       })
 
