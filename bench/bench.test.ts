@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { onToolchainNode, runtime } from '../test/spawn-ts'
 import { runApiBench } from './api'
 import { runDeliveryBench } from './delivery'
 import { runFanOutBench } from './fan-out'
@@ -12,6 +13,10 @@ import { formatReport } from './report'
 import { runBenches } from './run-benches'
 import { runtimeInfo } from './runtime'
 import { runScaleBench } from './scale'
+
+// `npm run bench` runs on the toolchain's Node 24, Bun or Deno (`--runtime=`), never on the
+// machine's Node 20: its smoke runs skip that leg.
+const onMachineNode = runtime === 'node' && !onToolchainNode
 
 // Smoke runs: tiny sizes, shapes only. Speed is never asserted (`npm run bench` reports it).
 const slow = { timeout: 120_000 }
@@ -30,7 +35,7 @@ const expectRatios = (figures: Figure[]) => {
   }
 }
 
-describe('delivery bench', () => {
+describe.skipIf(onMachineNode)('delivery bench', () => {
   it('delivers every request on each storage and compares it with the baseline', slow, async () => {
     const result = await runDeliveryBench({ requests: 50, rounds: 1, warmUp: 20 })
     expect(result.bodyBytes).toBe(300)
@@ -73,7 +78,7 @@ describe('delivery bench', () => {
   })
 })
 
-describe('scale bench', () => {
+describe.skipIf(onMachineNode)('scale bench', () => {
   it('measures rh defaults at each burst size beside the 8-in-flight loop', slow, async () => {
     const result = await runScaleBench({ sizes: [50, 100], storages: ['memory'] })
     expect(result.baseline.map((t) => t.requests)).toEqual([50, 100])
@@ -86,7 +91,7 @@ describe('scale bench', () => {
   })
 })
 
-describe('hanging-host bench', () => {
+describe.skipIf(onMachineNode)('hanging-host bench', () => {
   it('compares a healthy host beside a hanging one with the healthy host alone', slow, async () => {
     const result = await runHangingHostBench({ requests: 50, rounds: 1, timeoutMs: 1000 })
     expect(result.solo).toHaveLength(1)
@@ -97,7 +102,7 @@ describe('hanging-host bench', () => {
   })
 })
 
-describe('replay bench', () => {
+describe.skipIf(onMachineNode)('replay bench', () => {
   it(
     'replays every failed message on each storage and compares it with normal delivery',
     slow,
@@ -123,7 +128,7 @@ describe('replay bench', () => {
   )
 })
 
-describe('ordered bench', () => {
+describe.skipIf(onMachineNode)('ordered bench', () => {
   it(
     'delivers every message to ordered and unordered subscriptions on each storage',
     slow,
@@ -145,7 +150,7 @@ describe('ordered bench', () => {
   )
 })
 
-describe('peers bench', () => {
+describe.skipIf(onMachineNode)('peers bench', () => {
   // The peers are Node libraries (BullMQ, pg-boss and graphile-worker need node's net and pg);
   // `npm run bench` runs them on Node, so the smoke run does too.
   it.skipIf(runtimeInfo().runtime !== 'node')(
@@ -167,7 +172,7 @@ describe('peers bench', () => {
   )
 })
 
-describe('fan-out bench', () => {
+describe.skipIf(onMachineNode)('fan-out bench', () => {
   it('delivers one notification to every subscription across several hosts', slow, async () => {
     const result = await runFanOutBench({ subscriptions: 50, hosts: 2, perHost: 4, rounds: 1 })
     expect(result).toMatchObject({ subscriptions: 50, hosts: 2, inFlight: 8, defaults: false })
@@ -199,7 +204,7 @@ describe('fan-out bench', () => {
   })
 })
 
-describe('api bench', () => {
+describe.skipIf(onMachineNode)('api bench', () => {
   it('loads create and get through toNodeHandler and the bare handler alike', slow, async () => {
     const result = await runApiBench({ requests: 50, connections: 4 })
     for (const pair of [result.create, result.get]) {
@@ -213,7 +218,7 @@ describe('api bench', () => {
   })
 })
 
-describe('memory bench', () => {
+describe.skipIf(onMachineNode)('memory bench', () => {
   it('measures bytes per pending retry and per subscription in a child Node', slow, async () => {
     const result = await runMemoryBench({ jobs: 500, subscriptions: 500 })
     expect(result.node).toMatch(/^\d+\.\d+\.\d+$/)
@@ -227,7 +232,7 @@ describe('memory bench', () => {
   })
 })
 
-describe('report', () => {
+describe.skipIf(onMachineNode)('report', () => {
   it('names the machine and runtime, and runs only the benchmarks asked for', slow, async () => {
     const report = await runBenches({
       only: ['sign-verify'],

@@ -130,3 +130,14 @@ export async function signalChild(child: ChildProcess, signal: NodeJS.Signals) {
   }
   return exit
 }
+
+/**
+ * Whether this suite runs on the toolchain's Node (24 and later): what `npm run demo`,
+ * `npm run bench` and the conformance CLI run on whatever leg of `npm test` is running, so the
+ * suites of those tools run once, on it, rather than once per runtime.
+ *
+ * @example
+ * describe.skipIf(!onToolchainNode)('npm run demo', () => {})
+ */
+export const onToolchainNode =
+  runtime === 'node' && Number(process.versions.node.split('.')[0]) >= 24
