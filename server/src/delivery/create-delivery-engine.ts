@@ -3,6 +3,7 @@ import { ResthooksError } from '../errors'
 import { newId } from '../ids'
 import { isoTime } from '../iso-time'
 import type { DeliveryJob } from '../queue/delivery-queue'
+import type { MessageRecord } from '../queue/message-log'
 import { targetJudge } from '../ssrf/judge-target'
 import type { StoredSubscription } from '../store/subscription-store'
 import { createClaimLoop } from './claim-loop'
@@ -246,18 +247,6 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
           cause: error,
         })
       }
-      const jobs = passingFilters(subscriptions, body).map((subscription) => ({
-        id: newId('dlv', now),
-        message_id: messageId,
-        subscription_id: subscription.id,
-        owner,
-        event,
-        body,
-        attempt: 0,
-        next_attempt_at: now,
-        created_at: now,
-        ...(subscription.ordering === 'fifo' ? { fifo: true } : {}),
-      }))
       const message = {
         id: messageId,
         owner,
@@ -266,6 +255,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         created_at: now,
         idempotency_key: idempotencyKey,
       }
+      const jobs = passingFilters(subscriptions, body).map((subscription) =>
+        newJob(subscription, message, now),
+      )
       // Logged also without subscribers: a later subscriber can replay it.
       const written =
         tx !== undefined && queue.enqueueIn
@@ -286,18 +278,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
     },
 
     sendNow(subscription, message) {
-      const now = clock.now()
-      const job: DeliveryJob = {
-        id: newId('dlv', now),
-        message_id: message.id,
-        subscription_id: subscription.id,
-        owner: subscription.owner,
-        event: message.event,
-        body: message.body,
-        attempt: 0,
-        next_attempt_at: now,
-        created_at: now,
-      }
+      const job = newJob(subscription, message, clock.now())
       const flight = new Flight({ job, subscription, target: judge(subscription.target_url) })
       return sendAttempt(flight, attemptContext)
     },
@@ -352,6 +333,26 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
       })()
       return closing
     },
+  }
+}
+
+/** A new delivery of `message` to `subscription` (of the message's owner), due at `now`. */
+function newJob(
+  subscription: StoredSubscription,
+  message: Pick<MessageRecord, 'id' | 'event' | 'body'>,
+  now: number,
+): DeliveryJob {
+  return {
+    id: newId('dlv', now),
+    message_id: message.id,
+    subscription_id: subscription.id,
+    owner: subscription.owner,
+    event: message.event,
+    body: message.body,
+    attempt: 0,
+    next_attempt_at: now,
+    created_at: now,
+    ...(subscription.ordering === 'fifo' ? { fifo: true } : {}),
   }
 }
 
