@@ -1,4 +1,5 @@
 import type { Row, Sql } from 'postgres'
+import { newId } from '../ids'
 import type { Page } from '../page'
 import type { AttemptRecord, DeliveryJob, DeliveryQueue } from '../queue/delivery-queue'
 import { createQueueWriter } from '../queue/queue-write'
@@ -23,6 +24,18 @@ function toJob(row: Row): DeliveryJob {
     ...(row.fifo === true ? { fifo: true } : {}),
   }
 }
+
+/**
+ * The columns of claimed jobs, from the CTE `claimed` (an `update … returning *`): a job keeps
+ * no body when its message has the bytes (see `queue-writes.ts`), so the body is the message's
+ * then, read by primary key.
+ */
+const claimedJobs = (sql: Sql) => sql`
+  select c.id, c.message_id, c.subscription_id, c.owner, c.event, c.attempt, c.next_attempt_at,
+    c.created_at, c.fifo,
+    case when c.body = '' then (select m.body from rh_messages m where m.id = c.message_id)
+      else c.body end as body
+  from claimed c`
 
 /**
  * How often, in ms, a claim looks at the lines (`fifo` jobs) when it has not seen any lately:
@@ -82,7 +95,8 @@ function toAttempt(row: Row): AttemptRecord {
  * `next_attempt_at`, or its lease expiry while claimed. Workers claim pending jobs with
  * `FOR UPDATE SKIP LOCKED`, so they never wait on each other nor share a lease; `enqueue`
  * notifies the channel in the same transaction, and `onWake` listens to it, so idle workers
- * wake on new work instead of polling. A job's row stays after it ends, with its final status:
+ * wake on new work instead of polling (other processes' work: the queue's own grouped enqueues
+ * are known to its engine already). A job's row stays after it ends, with its final status:
  * the message log (`rh_messages`, see {@link postgresMessageLog}) reads deliveries from it, and
  * the prune removes both. An enqueue with an idempotency key runs in a transaction of its own
  * (see {@link enqueueWithKey}); every other write joins the group commit. `enqueueIn` writes in
@@ -97,8 +111,12 @@ export function postgresQueue(sql: Sql, options: PostgresOptions = {}): Delivery
   const channel = options.channel ?? 'rh_wake'
   const stops = new Set<() => Promise<void>>()
   const vacuum = createQueueVacuum(sql, options.vacuumEvery ?? DEFAULT_VACUUM_EVERY)
+  // The payload of its own grouped enqueues' `pg_notify`: the engine that enqueued knows of
+  // them already, so its own listener passes them over (a claim that would find nothing new).
+  // Everything else (an application's transaction, a replay) wakes every listener.
+  const self = newId('rhq')
   const writes = createQueueWriter((group) =>
-    applyQueueWrites(sql, channel, group, (cancelled) => vacuum.count(cancelled)),
+    applyQueueWrites(sql, channel, group, (cancelled) => vacuum.count(cancelled), self),
   )
   const log = postgresMessageLog({ sql, channel, vacuum, drain: () => writes.drain() })
   /** Whether lines (`fifo` jobs) were seen lately, and when a claim last looked. */
@@ -130,15 +148,17 @@ export function postgresQueue(sql: Sql, options: PostgresOptions = {}): Delivery
           select set_config('rh.claimed_lines',
             coalesce((select json_agg(sid) from free), '[]')::text, true)`,
           tx`
-          update rh_jobs set available_at = ${now + leaseMs}, updated_at = ${now}
-          where id = any(array(
-            select (select h.id from rh_jobs h
-              where h.subscription_id = l.sid and h.status = 'pending' and h.fifo
-              order by h.created_at, h.message_id limit 1)
-            from json_array_elements_text(current_setting('rh.claimed_lines')::json) as l(sid)
-            where ${lineDue(tx, tx`l.sid`)} <= ${now}))
-          and status = 'pending' and available_at <= ${now}
-          returning *`,
+          with claimed as (
+            update rh_jobs set available_at = ${now + leaseMs}, updated_at = ${now}
+            where id = any(array(
+              select (select h.id from rh_jobs h
+                where h.subscription_id = l.sid and h.status = 'pending' and h.fifo
+                order by h.created_at, h.message_id limit 1)
+              from json_array_elements_text(current_setting('rh.claimed_lines')::json) as l(sid)
+              where ${lineDue(tx, tx`l.sid`)} <= ${now}))
+            and status = 'pending' and available_at <= ${now}
+            returning *
+          ) ${claimedJobs(tx)}`,
         ] as const
       })
       .then((results) => (results as unknown as [Row[], Row[]])[1])) as Row[]
@@ -201,12 +221,14 @@ export function postgresQueue(sql: Sql, options: PostgresOptions = {}): Delivery
       // Pending jobs in due order, then message order (replayed jobs are due together). The
       // claim's time is the delivery's `updated_at`: a completion takes no clock.
       const rows = await sql`
-        update rh_jobs set available_at = ${now + leaseMs}, updated_at = ${now}
-        where id = any(array(
-          select id from rh_jobs where status = 'pending' and not fifo and available_at <= ${now}
-          order by available_at, created_at, message_id limit ${rest}
-          for update skip locked))
-        returning *`
+        with claimed as (
+          update rh_jobs set available_at = ${now + leaseMs}, updated_at = ${now}
+          where id = any(array(
+            select id from rh_jobs where status = 'pending' and not fifo and available_at <= ${now}
+            order by available_at, created_at, message_id limit ${rest}
+            for update skip locked))
+          returning *
+        ) ${claimedJobs(sql)}`
       vacuum.count(rows.length + heads.length)
       const jobs = heads.length === 0 ? rows : [...heads, ...rows]
       return jobs.map(toJob).sort(inDueOrder)
@@ -271,7 +293,11 @@ export function postgresQueue(sql: Sql, options: PostgresOptions = {}): Delivery
 
     onWake(wake) {
       // A lost LISTEN only costs latency: the engine still wakes at `nextDueAt`.
-      const listening = sql.listen(channel, () => wake()).catch(() => null)
+      const listening = sql
+        .listen(channel, (from) => {
+          if (from !== self) wake()
+        })
+        .catch(() => null)
       let stopped: Promise<void> | null = null
       const stop = () => {
         stopped ??= listening

@@ -4,6 +4,7 @@ import { coalesceCalls } from '../coalesce-calls'
 import type { Page } from '../page'
 import type { ListQuery, StoredSubscription, SubscriptionStore } from '../store/subscription-store'
 import { createOutcomeGroup } from './outcome-group'
+import { subscriptionRowReader } from './subscription-reads'
 import { parseTextArray, textArray } from './text-array'
 
 const iso = (value: unknown) =>
@@ -36,7 +37,7 @@ function toSubscription(row: Row): StoredSubscription {
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   }
-  // A copy: coalesced reads share the driver's row between callers.
+  // A copy: batched and coalesced reads share the driver's row between callers.
   if (row.filter != null) subscription.filter = structuredClone(row.filter)
   if (row.ordering === 'fifo') subscription.ordering = 'fifo'
   return subscription
@@ -52,11 +53,9 @@ function toSubscription(row: Row): StoredSubscription {
  * const store = postgresStore(sql)
  */
 export function postgresStore(sql: Sql): SubscriptionStore {
-  // The hot reads (one `match` per notify, one `get` per attempt) share a query per key.
-  const getRows = coalesceCalls((key) => {
-    const [owner, id] = JSON.parse(key) as [string, string]
-    return sql`select * from rh_subscriptions where owner = ${owner} and id = ${id}`
-  })
+  // The hot reads: the `get`s of a claimed batch share one query; a `match` per notify shares
+  // one per key with the notifies of the same event made while it runs.
+  const readRow = subscriptionRowReader(sql)
   const matchRows = coalesceCalls((key) => {
     const [owner, event] = JSON.parse(key) as [string, string]
     // The event's name and the patterns taking it: a few index lookups on (owner, event).
@@ -87,7 +86,7 @@ export function postgresStore(sql: Sql): SubscriptionStore {
     },
 
     async get(owner, id) {
-      const [row] = await getRows(JSON.stringify([owner, id]))
+      const row = await readRow(owner, id)
       return row ? toSubscription(row) : null
     },
 

@@ -93,6 +93,32 @@ describe('postgresQueue', () => {
     await listenerSql.end()
   })
 
+  it("passes over its own grouped enqueues (its engine knows of them), not another queue's", async () => {
+    await empty()
+    const mine = postgresQueue(db.sql)
+    const other = postgresQueue(db.sql)
+    let mineWoken = 0
+    mine.onWake?.(() => mineWoken++)
+    let otherHeard = false
+    other.onWake?.(() => {
+      otherHeard = true
+    })
+    // Both listen on the driver's one LISTEN connection: once `other` hears, `mine` would have too.
+    for (let i = 0; i < 50 && !otherHeard; i++) {
+      await mine.enqueue([job(0)])
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    expect(otherHeard).toBe(true)
+    expect(mineWoken).toBe(0)
+    await other.enqueue([job(0)])
+    for (let i = 0; i < 50 && mineWoken === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    expect(mineWoken).toBe(1)
+    await mine.close?.()
+    await other.close?.()
+  })
+
   it('claims due jobs with an index scan of the pending jobs', async () => {
     const plan = await db.sql`
       explain select id from rh_jobs where status = 'pending' and not fifo and available_at <= 0

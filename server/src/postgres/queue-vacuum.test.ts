@@ -55,6 +55,35 @@ const sizeOf = async (table: string) => {
 }
 
 describe('the PostgreSQL queue without autovacuum', () => {
+  it('analyzes at its first vacuum, then only once the table has doubled', async () => {
+    await db.sql`truncate rh_jobs, rh_messages, rh_attempts`
+    const { sql, statements } = countedConnection(db.schema)
+    const queue = postgresQueue(sql, { vacuumEvery: 150 })
+    try {
+      // Each round adds 100 finished jobs (kept for the message log): 200 dead rows, a vacuum.
+      for (let round = 0; round < 8; round++) {
+        const jobs = Array.from({ length: 100 }, () => job(0))
+        await queue.enqueue(jobs)
+        const claimed = await queue.claim(1, 100, 60_000)
+        await Promise.all(claimed.map((j) => queue.complete(j.id, 'delivered')))
+        await queue.close?.() // waits for the vacuum in progress
+      }
+    } finally {
+      await sql.end({ timeout: 5 })
+    }
+    const vacuums = statements.filter((statement) => /^\s*vacuum/i.test(statement))
+    expect(vacuums.length).toBeGreaterThanOrEqual(6)
+    expect(vacuums[0]).toBe('vacuum analyze rh_jobs')
+    const analyzed = vacuums.filter((statement) => statement === 'vacuum analyze rh_jobs')
+    // 100 rows, then 200, 400, 800 (four doublings at most), not one per vacuum.
+    expect(analyzed.length).toBeLessThanOrEqual(4)
+    expect(analyzed.length).toBeLessThan(vacuums.length)
+    const [stats] = await db.sql`
+      select last_analyze is not null as analyzed from pg_stat_user_tables
+      where relid = to_regclass('rh_jobs')`
+    expect(stats?.analyzed).toBe(true)
+  })
+
   it('vacuums its table once its own writes left vacuumEvery dead rows', async () => {
     // 30 claims and 30 completions: 60 dead rows, a vacuum after the first 25.
     expect(await turnOver(30, 25)).toEqual(['vacuum analyze rh_jobs'])

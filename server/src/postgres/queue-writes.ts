@@ -48,14 +48,19 @@ class Segment {
     this.members.push(pending)
     const { write } = pending
     switch (write.kind) {
-      case 'enqueue':
-        if (write.message) this.messages.push(write.message)
+      case 'enqueue': {
+        const { message } = write
+        if (message) this.messages.push(message)
         for (const job of write.jobs) {
-          this.jobs.push(job)
+          // The bytes of a job of the logged message are the message's: the job row keeps none,
+          // so its claim and completion copy ~150 bytes instead of the whole envelope again.
+          const inMessage = job.message_id === message?.id && job.body === message.body
+          this.jobs.push(inMessage ? { ...job, body: '' } : job)
           this.enqueuedIds.add(job.id)
           this.enqueuedSubscriptions.add(job.subscription_id)
         }
         return
+      }
       case 'attempt':
         this.attempts.push(write.record)
         return
@@ -98,7 +103,7 @@ function segmentOf(members: readonly Pending[]): Segment {
  * message keeps the bytes). Only a pending job is rescheduled, completed or cancelled. Resolves
  * how many jobs the cancels ended (rows they left dead, for the vacuum).
  */
-async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<number> {
+async function runSegment(sql: Sql, channel: string, segment: Segment, from = ''): Promise<number> {
   const reschedules: Array<{ id: string; attempt: number; at: number }> = []
   const completes: Array<{ id: string; status: FinalStatus; base: number | null; made: number }> =
     []
@@ -155,7 +160,7 @@ async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<
       returning 1
     )
     select (select count(*)::integer from cancelled) as cancelled,
-      case when ${segment.jobs.length > 0}::boolean then pg_notify(${channel}, '') end as woke`
+      case when ${segment.jobs.length > 0}::boolean then pg_notify(${channel}, ${from}) end as woke`
   return Number(row?.cancelled ?? 0)
 }
 
@@ -165,7 +170,8 @@ async function runSegment(sql: Sql, channel: string, segment: Segment): Promise<
  * message in the same statement as its jobs. Each write resolves only once its statement
  * committed, so a resolved `enqueue` is as durable as before. If a statement fails, each of its
  * writes is retried alone, so only a faulty write rejects. `onCancelled` hears how many jobs
- * each statement's cancels ended.
+ * each statement's cancels ended. `from` is the payload of the statement's `pg_notify` (the
+ * queue's own id, so that its own listener can tell its own enqueues from other processes').
  *
  * @example
  * const writes = createQueueWriter((group) => applyQueueWrites(sql, 'rh_wake', group))
@@ -176,6 +182,7 @@ export async function applyQueueWrites(
   channel: string,
   group: readonly Pending[],
   onCancelled: (rows: number) => void = () => {},
+  from = '',
 ): Promise<void> {
   const segments: Segment[] = []
   let current = new Segment()
@@ -190,7 +197,7 @@ export async function applyQueueWrites(
   for (const segment of segments) {
     await commitOrEachAlone(segment.members, async (some) => {
       const members = some === segment.members ? segment : segmentOf(some)
-      onCancelled(await runSegment(sql, channel, members))
+      onCancelled(await runSegment(sql, channel, members, from))
     })
   }
 }
