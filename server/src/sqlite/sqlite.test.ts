@@ -164,6 +164,24 @@ describe('sqlite', () => {
     expect(resolved).toBe(true)
   })
 
+  it('spaces its commits under load: writes of many rounds of I/O share a commit', async () => {
+    const db = fresh()
+    const commits = recordSyncLevels(await db.driver)
+    const jobs = Array.from({ length: 40 }, () => job(0))
+    await db.queue.enqueue(jobs)
+    commits.length = 0
+    // One completion per round of I/O, as attempts answered one after another (8 in flight) end.
+    const writes: Promise<void>[] = []
+    for (const j of jobs) {
+      writes.push(db.queue.complete(j.id, 'delivered'))
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await Promise.all(writes)
+    // A commit per round would be 40: the first goes at once, the rest wait for the spacing.
+    expect(commits.filter((sql) => sql === 'commit').length).toBeLessThanOrEqual(10)
+    expect(await db.queue.size()).toBe(0)
+  })
+
   it('answers get and match with what another connection changed a moment ago', async () => {
     const path = join(dir, 'reads.db')
     const a = sqlite({ path })
