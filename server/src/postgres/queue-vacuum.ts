@@ -3,6 +3,14 @@ import type { Sql } from 'postgres'
 /** Dead rows left by the queue's own writes in one table between two vacuums, by default. */
 export const DEFAULT_VACUUM_EVERY = 20_000
 
+/**
+ * Dead rows before the first vacuum of a table, when `every` is larger. A cached plan of the
+ * queue's statements is made for the table as it was (a sequential scan of a table of a few
+ * rows) and kept until a vacuum or analyze of it: the first one comes early, while the table is
+ * still small, so the plans are made again for a table of its real size.
+ */
+export const FIRST_VACUUM_AFTER = 1_000
+
 /** The tables the queue leaves dead rows in. */
 export type QueueTable = 'rh_jobs' | 'rh_messages' | 'rh_attempts'
 
@@ -18,8 +26,8 @@ export interface QueueVacuum {
 }
 
 /**
- * Vacuums a table of the queue after every `every` dead rows the queue's own writes left in it,
- * when the server's autovacuum is off (for the table or for the server; checked once per
+ * Vacuums a table of the queue after every `every` dead rows the queue's own writes left in it
+ * (the first time after {@link FIRST_VACUUM_AFTER} at most), when the server's autovacuum is off (for the table or for the server; checked once per
  * table). A job queue turns over its rows constantly: every delivery leaves two dead rows in
  * `rh_jobs` (the claim's update and the completion's), and without vacuum the table and its
  * indexes grow without bound, so claims and `nextDueAt` slow down round by round; pruning the
@@ -39,6 +47,8 @@ export function createQueueVacuum(sql: Sql, every: number): QueueVacuum {
   const needed = new Map<QueueTable, Promise<boolean>>()
   /** Each table's row count (PostgreSQL's estimate) when this queue last analyzed it. */
   const analyzedAt = new Map<QueueTable, number>()
+  /** Tables whose first vacuum (see {@link FIRST_VACUUM_AFTER}) has been taken. */
+  const looked = new Set<QueueTable>()
   let running: Promise<void> | null = null
 
   const autovacuumOff = async (table: QueueTable) => {
@@ -55,10 +65,14 @@ export function createQueueVacuum(sql: Sql, every: number): QueueVacuum {
   const takeDue = (skip?: ReadonlySet<QueueTable>): QueueTable | null => {
     let due: QueueTable | null = null
     for (const [table, rows] of dead) {
-      if (skip?.has(table) || rows < every) continue
+      const threshold = looked.has(table) ? every : Math.min(every, FIRST_VACUUM_AFTER)
+      if (skip?.has(table) || rows < threshold) continue
       if (due === null || rows > (dead.get(due) ?? 0)) due = table
     }
-    if (due) dead.set(due, 0)
+    if (due) {
+      dead.set(due, 0)
+      looked.add(due)
+    }
     return due
   }
 

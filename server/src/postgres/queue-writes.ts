@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres'
+import type { PendingQuery, Row, Sql } from 'postgres'
 import type { AttemptRecord, DeliveryJob } from '../queue/delivery-queue'
 import { commitOrEachAlone } from '../queue/group-commit'
 import type { FinalStatus, MessageRecord } from '../queue/message-log'
@@ -115,14 +115,20 @@ async function runSegment(sql: Sql, channel: string, segment: Segment, from = ''
       completes.push({ id, status, base, made: status === 'cancelled' ? 0 : 1 })
     }
   }
-  const [row] = await sql`
-    with logged as (
+  // Only the CTEs this segment needs: every prepared variant has no empty part, so its plans
+  // cost what its work costs (and planning a CTE that writes nothing is not paid for).
+  const ctes: PendingQuery<Row[]>[] = []
+  if (segment.messages.length > 0) {
+    ctes.push(sql`logged as (
       insert into rh_messages (id, owner, event, body, created_at, idempotency_key)
       select id, owner, event, body, created_at, idempotency_key
       from json_to_recordset(${JSON.stringify(segment.messages)}::text::json) as m(id text,
         owner text, event text, body text, created_at bigint, idempotency_key text)
       on conflict do nothing
-    ), enqueued as (
+    )`)
+  }
+  if (segment.jobs.length > 0) {
+    ctes.push(sql`enqueued as (
       insert into rh_jobs (id, message_id, subscription_id, owner, event, body, attempt,
         next_attempt_at, created_at, available_at, updated_at, fifo)
       select id, message_id, subscription_id, owner, event, body, attempt, next_attempt_at,
@@ -131,7 +137,10 @@ async function runSegment(sql: Sql, channel: string, segment: Segment, from = ''
         message_id text, subscription_id text, owner text, event text, body text,
         attempt integer, next_attempt_at bigint, created_at bigint, fifo boolean)
       on conflict (id) do nothing
-    ), attempts as (
+    )`)
+  }
+  if (segment.attempts.length > 0) {
+    ctes.push(sql`attempts as (
       insert into rh_attempts (id, subscription_id, owner, message_id, event, attempt, outcome,
         response_status, error, response_excerpt, duration_ms, started_at, next_attempt_at)
       select id, subscription_id, owner, message_id, event, attempt, outcome, response_status,
@@ -141,26 +150,42 @@ async function runSegment(sql: Sql, channel: string, segment: Segment, from = ''
         outcome text, response_status integer, error text, response_excerpt text,
         duration_ms integer, started_at timestamptz, next_attempt_at timestamptz)
       on conflict (id) do nothing
-    ), rescheduled as (
+    )`)
+  }
+  if (reschedules.length > 0) {
+    ctes.push(sql`rescheduled as (
       update rh_jobs set attempt = r.attempt, next_attempt_at = r.at, available_at = r.at
       from json_to_recordset(${JSON.stringify(reschedules)}::text::json) as r(id text,
         attempt integer, at bigint)
       where rh_jobs.id = any(${textArray(reschedules.map((r) => r.id))}::text[])
         and rh_jobs.id = r.id and rh_jobs.status = 'pending'
-    ), completed as (
+    )`)
+  }
+  if (completes.length > 0) {
+    ctes.push(sql`completed as (
       update rh_jobs set status = c.status, body = '',
         attempt = coalesce(c.base, rh_jobs.attempt) + c.made
       from json_to_recordset(${JSON.stringify(completes)}::text::json) as c(id text,
         status text, base integer, made integer)
       where rh_jobs.id = any(${textArray(completes.map((c) => c.id))}::text[])
         and rh_jobs.id = c.id and rh_jobs.status = 'pending'
-    ), cancelled as (
+    )`)
+  }
+  const cancels = segment.cancels.size > 0
+  if (cancels) {
+    ctes.push(sql`cancelled as (
       update rh_jobs set status = 'cancelled', body = ''
       where subscription_id = any(${textArray(segment.cancels)}::text[]) and status = 'pending'
       returning 1
-    )
-    select (select count(*)::integer from cancelled) as cancelled,
-      case when ${segment.jobs.length > 0}::boolean then pg_notify(${channel}, ${from}) end as woke`
+    )`)
+  }
+  const [first, ...rest] = ctes
+  if (!first) return 0
+  const withs = rest.reduce((all, cte) => sql`${all}, ${cte}`, first)
+  const [row] = await sql`
+    with ${withs}
+    select ${cancels ? sql`(select count(*)::integer from cancelled)` : sql`0`} as cancelled,
+      ${segment.jobs.length > 0 ? sql`pg_notify(${channel}, ${from})` : sql`null`} as woke`
   return Number(row?.cancelled ?? 0)
 }
 

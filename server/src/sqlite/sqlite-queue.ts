@@ -157,8 +157,9 @@ export interface SqliteQueueOptions {
  *
  * Group commit ({@link createQueueWriter}): `enqueue`, `complete`, `reschedule`,
  * `cancelSubscription` and `recordAttempt` calls made while the event loop handles one round of
- * I/O are written in ONE transaction (one sync to disk instead of one per call), and each call
- * resolves only once that transaction committed. If the group fails,
+ * I/O (under load: until {@link COMMIT_SPACING_MS} after the previous commit) are written in ONE
+ * transaction (one sync to disk instead of one per call), and each call resolves only once that
+ * transaction committed. If the group fails,
  * each write is retried on its own, so only the faulty one rejects. Every read first commits what
  * is waiting, so reads see every write. A claim commits together with the waiting writes.
  *
