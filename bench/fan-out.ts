@@ -80,7 +80,7 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
       const eventsOf = options.patterns
         ? (i: number) => PATTERN_EVENTS[i % PATTERN_EVENTS.length] as string[]
         : undefined
-      await rh.subscribe(receiver.urls, subscriptions, eventsOf)
+      await rh.subscribe(receiver.urls, subscriptions, { eventsOf })
     }
     await loop.run(Math.min(1000, subscriptions))
     for (const { storage, rh } of opened)

@@ -1,7 +1,6 @@
-import { newId } from '../server/src/ids'
 import { collectResults } from './collect-results'
 import { compare, type Figure } from './figure'
-import { BENCH_EVENT, BENCH_OWNER, type BenchPayload, benchPayload } from './payload'
+import { type BenchPayload, benchPayload } from './payload'
 import { createRhSystem } from './rh-system'
 import { type Receiver, startReceiver } from './start-receiver'
 import { openStorage, type StorageKind } from './storage'
@@ -101,22 +100,7 @@ async function burstOn(shape: Shape): Promise<Throughput> {
   const deliveries = messages * subscriptions
   const name = `${fifo ? 'ordered' : 'unordered'}, ${kind}`
   const measure = async () => {
-    const at = new Date().toISOString()
-    for (let i = 0; i < subscriptions; i++) {
-      await storage.store.create({
-        id: newId('sub'),
-        owner: BENCH_OWNER,
-        target_url: receiver.url,
-        events: [BENCH_EVENT],
-        status: 'active',
-        metadata: {},
-        secret: null,
-        consecutive_failures: 0,
-        created_at: at,
-        updated_at: at,
-        ...(fifo ? { ordering: 'fifo' as const } : {}),
-      })
-    }
+    await rh.subscribe([receiver.url], subscriptions, fifo ? { ordering: 'fifo' } : {})
     await receiver.reset()
     const watch = stopwatch()
     const seen = collectResults(

@@ -15,9 +15,14 @@ export interface RhSystem {
   notify(data: unknown): Promise<unknown>
   /**
    * Adds `count` active subscriptions to {@link BENCH_EVENT}, targets taken round-robin; with
-   * `eventsOf`, the i-th names `eventsOf(i)` instead (patterns taking it, for routing).
+   * `eventsOf`, the i-th names `eventsOf(i)` instead (patterns taking it, for routing); with
+   * `ordering`, each delivers in that order.
    */
-  subscribe(targets: string[], count: number, eventsOf?: (i: number) => string[]): Promise<void>
+  subscribe(
+    targets: string[],
+    count: number,
+    shape?: { eventsOf?: ((i: number) => string[]) | undefined; ordering?: 'fifo' },
+  ): Promise<void>
   /**
    * Resolves once `count` more delivery results have been published (a result the stream
    * dropped for a slow reader still counts), with how many of them were `delivered`.
@@ -68,7 +73,8 @@ export function createRhSystem(
   return {
     rh,
     notify: (data) => rh.notify(BENCH_OWNER, BENCH_EVENT, data),
-    async subscribe(targets, count, eventsOf) {
+    async subscribe(targets, count, shape = {}) {
+      const { eventsOf, ordering } = shape
       const now = new Date().toISOString()
       for (let i = 0; i < count; i++) {
         await storage.store.create({
@@ -82,6 +88,7 @@ export function createRhSystem(
           consecutive_failures: 0,
           created_at: now,
           updated_at: now,
+          ...(ordering ? { ordering } : {}),
         })
       }
     },

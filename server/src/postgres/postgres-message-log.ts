@@ -1,6 +1,7 @@
 import { EVENT_WILDCARD, isEventPattern } from '@rh/protocol'
 import type { Row, Sql } from 'postgres'
 import type { Page } from '../page'
+import { decodeMessageCursor, encodeMessageCursor } from '../queue/message-cursor'
 import type {
   DeliveryRecord,
   DeliveryStatus,
@@ -60,18 +61,6 @@ function takenBy(sql: Sql, entries: readonly string[]) {
     where starts_with(event, p) and length(event) > length(p)))`
 }
 
-/** A page cursor: the (time, id) of the last item of the page before, `<base-36 time>.<id>`. */
-function encodeCursor(at: number, id: string): string {
-  return `${at.toString(36)}.${id}`
-}
-
-/** The (time, id) of a cursor, or `null` for one this log never made (an empty page then). */
-function decodeCursor(cursor: string): { at: number; id: string } | null {
-  const match = /^([0-9a-z]{1,11})\.(.+)$/.exec(cursor)
-  if (!match) return null
-  return { at: Number.parseInt(match[1] as string, 36), id: match[2] as string }
-}
-
 /** The page of `rows` fetched with one row more than `limit`. */
 function pageOf<T>(
   rows: readonly Row[],
@@ -83,7 +72,7 @@ function pageOf<T>(
   const last = items.at(-1)
   return {
     items: items.map(item),
-    nextCursor: rows.length > limit && last ? encodeCursor(...at(last)) : null,
+    nextCursor: rows.length > limit && last ? encodeMessageCursor(...at(last)) : null,
   }
 }
 
@@ -112,7 +101,7 @@ export function postgresMessageLog(context: MessageLogContext): MessageLog {
   return {
     async listMessages(owner, query): Promise<Page<MessageRecord>> {
       await drain()
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
+      const after = query.cursor === undefined ? undefined : decodeMessageCursor(query.cursor)
       if (after === null) return { items: [], nextCursor: null }
       const rows = await sql`
         select * from rh_messages
@@ -120,7 +109,7 @@ export function postgresMessageLog(context: MessageLogContext): MessageLog {
           ${query.event === undefined ? sql`` : sql`and event = ${query.event}`}
           ${query.since === undefined ? sql`` : sql`and created_at >= ${query.since}`}
           ${query.until === undefined ? sql`` : sql`and created_at < ${query.until}`}
-          ${after === undefined ? sql`` : sql`and (created_at, id) < (${after.at}, ${after.id})`}
+          ${after === undefined ? sql`` : sql`and (created_at, id) < (${after[0]}, ${after[1]})`}
         order by created_at desc, id desc
         limit ${query.limit + 1}`
       return pageOf(rows, query.limit, toMessage, (row) => [Number(row.created_at), row.id])
@@ -139,7 +128,7 @@ export function postgresMessageLog(context: MessageLogContext): MessageLog {
 
     async listSubscriptionMessages(owner, subscriptionId, query) {
       await drain()
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
+      const after = query.cursor === undefined ? undefined : decodeMessageCursor(query.cursor)
       if (after === null || (query.status && !STATUSES.includes(query.status))) {
         return { items: [], nextCursor: null }
       }
@@ -151,7 +140,7 @@ export function postgresMessageLog(context: MessageLogContext): MessageLog {
           j.updated_at, j.created_at as job_created_at
         from rh_jobs j join rh_messages m on m.id = j.message_id
         where j.subscription_id = ${subscriptionId} and j.owner = ${owner} ${status}
-          ${after === undefined ? sql`` : sql`and (j.created_at, j.message_id) < (${after.at}, ${after.id})`}
+          ${after === undefined ? sql`` : sql`and (j.created_at, j.message_id) < (${after[0]}, ${after[1]})`}
         order by j.created_at desc, j.message_id desc
         limit ${query.limit + 1}`
       return pageOf(

@@ -4,7 +4,7 @@ import { postgresUrl, testSchema } from '../../../test/postgres'
 import { job } from '../testing/factories'
 import { startReceiver } from '../testing/receiver'
 import { migrate } from './migrate'
-import { postgresQueue } from './postgres-queue'
+import { lineDue, linesCte, postgresQueue } from './postgres-queue'
 import { postgresStore } from './postgres-store'
 
 let db: Awaited<ReturnType<typeof testSchema>>
@@ -59,18 +59,10 @@ describe('postgres ordered delivery', () => {
       )
       await queue.enqueue(Array.from({ length: 2000 }, (_, i) => job(i)))
       await db.sql`analyze rh_jobs`
+      // The queue's own fragments, so the plan checked is the plan of the statement it sends.
       const plan = await db.sql`
-        explain with recursive lines(sid) as (
-          select (select subscription_id from rh_jobs where status = 'pending' and fifo
-            order by subscription_id limit 1)
-          union all
-          select (select subscription_id from rh_jobs where status = 'pending' and fifo
-            and subscription_id > lines.sid order by subscription_id limit 1)
-          from lines where lines.sid is not null
-        )
-        select sid, (select max(available_at) from rh_jobs b
-          where b.subscription_id = lines.sid and b.status = 'pending' and b.fifo)
-        from lines where sid is not null`
+        explain ${linesCte(db.sql)}
+        select sid, ${lineDue(db.sql, db.sql`lines.sid`)} from lines where sid is not null`
       const text = JSON.stringify(plan)
       expect(text).not.toMatch(/Seq Scan on rh_jobs/)
       expect(text).toMatch(/rh_jobs_line/)

@@ -50,7 +50,7 @@ const LINE_LOCK_CLASS = 0x72686c6e // 'rhln'
  * The subscriptions with pending `fifo` jobs: a skip scan of the line index, one seek per line
  * (never a read of the jobs waiting in them).
  */
-const linesCte = (sql: Sql) => sql`
+export const linesCte = (sql: Sql) => sql`
   with recursive lines(sid) as (
     select (select subscription_id from rh_jobs where status = 'pending' and fifo
       order by subscription_id limit 1)
@@ -64,7 +64,7 @@ const linesCte = (sql: Sql) => sql`
  * When the line of `sid` is free: the latest `available_at` of its pending jobs (the lease of
  * the one in flight, the time of a retry, or when they were queued). One index seek.
  */
-const lineDue = (sql: Sql, sid: ReturnType<Sql>) => sql`
+export const lineDue = (sql: Sql, sid: ReturnType<Sql>) => sql`
   (select max(available_at) from rh_jobs b
    where b.subscription_id = ${sid} and b.status = 'pending' and b.fifo)`
 

@@ -88,3 +88,13 @@ export function transaction<T>(db: SqliteDriver, fn: () => T): T {
     throw error
   }
 }
+
+/**
+ * `text` `times` times, comma-separated: the placeholders of an `in (…)` list or the rows of a
+ * multi-row `values`.
+ *
+ * @example
+ * repeat('(?, ?)', 3) // '(?, ?), (?, ?), (?, ?)'
+ */
+export const repeat = (text: string, times: number) =>
+  Array.from({ length: times }, () => text).join(', ')

@@ -1,6 +1,7 @@
 import { EVENT_WILDCARD, isEventPattern } from '@rh/protocol'
 import { newId } from '../ids'
 import type { Page } from '../page'
+import { decodeMessageCursor, encodeMessageCursor } from '../queue/message-cursor'
 import type {
   DeliveryRecord,
   DeliveryStatus,
@@ -10,7 +11,7 @@ import type {
   MessageWithDeliveries,
   ReplayQuery,
 } from '../queue/message-log'
-import type { SqliteDriver, SqliteRow, SqliteValue } from './driver'
+import { repeat, type SqliteDriver, type SqliteRow, type SqliteValue } from './driver'
 
 // A job row whose bytes are its message's keeps an empty body (the bytes are written once, not
 // once per subscription); `withBodies` puts them back as jobs are claimed.
@@ -26,8 +27,6 @@ const messageColumns = 'id, owner, event, body, created_at, idempotency_key'
 const prefixedMessageColumns = messageColumns.replace(/(\w+)/g, 'm.$1')
 const deliveryColumns =
   'j.id as delivery_id, j.message_id, j.subscription_id, j.status, j.attempt, j.updated_at'
-
-const repeat = (text: string, times: number) => Array.from({ length: times }, () => text).join(', ')
 
 function toMessage(row: SqliteRow): MessageRecord {
   return {
@@ -54,24 +53,14 @@ function toDelivery(row: SqliteRow): DeliveryRecord {
   }
 }
 
-/** A page cursor: the base-36 `created_at` and the id of the last item of the previous page. */
-function encodeCursor(createdAt: number, id: string): string {
-  return `${createdAt.toString(36)}.${id}`
-}
-
-/** The cursor's (created_at, id), or `null` when it is not one of ours (an empty page follows). */
-function decodeCursor(cursor: string): [number, string] | null {
-  const match = /^([0-9a-z]{1,11})\.([\w-]{1,100})$/.exec(cursor)
-  return match ? [Number.parseInt(match[1] as string, 36), match[2] as string] : null
-}
-
 /** `rows` (one more than `limit` asked for) as a page, the cursor built from its last item. */
 function toPage<T>(rows: T[], limit: number, key: (item: T) => [number, string]): Page<T> {
   const items = rows.slice(0, limit)
   const last = items.at(-1)
   return {
     items,
-    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(...key(last)) : null,
+    nextCursor:
+      rows.length > limit && last !== undefined ? encodeMessageCursor(...key(last)) : null,
   }
 }
 
@@ -104,7 +93,7 @@ export function listMessages(
     params.push(query.until)
   }
   if (query.cursor !== undefined) {
-    const after = decodeCursor(query.cursor)
+    const after = decodeMessageCursor(query.cursor)
     if (after === null) return empty
     sql += ' and (created_at, id) < (?, ?)'
     params.push(...after)
@@ -164,7 +153,7 @@ export function listSubscriptionMessages(
     params.push(query.status)
   }
   if (query.cursor !== undefined) {
-    const after = decodeCursor(query.cursor)
+    const after = decodeMessageCursor(query.cursor)
     if (after === null) return empty
     sql += ' and (j.created_at, j.message_id) < (?, ?)'
     params.push(...after)

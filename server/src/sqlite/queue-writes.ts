@@ -1,7 +1,7 @@
 import type { AttemptRecord, DeliveryJob } from '../queue/delivery-queue'
 import { type FinalStatus, IDEMPOTENCY_WINDOW_MS, type MessageRecord } from '../queue/message-log'
 import type { QueueWrite } from '../queue/queue-write'
-import type { SqliteDriver, SqliteValue } from './driver'
+import { repeat, type SqliteDriver, type SqliteValue } from './driver'
 
 /** Rows per multi-row statement: 32 x 12 parameters stays far below SQLite's limit. */
 const CHUNK = 32
@@ -36,8 +36,6 @@ const keyHolderSql = `select id, created_at from rh_messages
   where owner = ? and idempotency_key = ?`
 const releaseKeySql = `update rh_messages set idempotency_key = null
   where owner = ? and idempotency_key = ?`
-
-const repeat = (text: string, times: number) => Array.from({ length: times }, () => text).join(', ')
 
 /** The SQL of each statement by row count, built once. */
 const sqlCache = new Map<string, string>()

@@ -14,6 +14,29 @@ import { type SubscriptionReads, subscriptionReads } from './subscription-reads'
 const columns =
   'id, owner, target_url, events, status, metadata, secret, consecutive_failures, created_at, updated_at, previous_secret, previous_secret_expires_at, filter, ordering'
 
+/** A subscription as the values of {@link columns}, in their order. */
+function rowOf(s: StoredSubscription): SqliteValue[] {
+  return [
+    s.id,
+    s.owner,
+    s.target_url,
+    JSON.stringify(s.events),
+    s.status,
+    JSON.stringify(s.metadata),
+    s.secret,
+    s.consecutive_failures,
+    s.created_at,
+    s.updated_at,
+    s.previous_secret ?? null,
+    s.previous_secret_expires_at ?? null,
+    s.filter == null ? null : JSON.stringify(s.filter),
+    s.ordering === 'fifo' ? 'fifo' : null,
+  ]
+}
+
+/** One `?` per column of {@link columns}. */
+const placeholders = columns.replace(/\w+/g, '?')
+
 /** The columns qualified with the `s` alias, for joins. */
 const prefixedColumns = columns.replace(/(\w+)/g, 's.$1')
 
@@ -111,25 +134,7 @@ export function sqliteStore(
       while (lock?.held) await lock.released()
       const s = subscription
       transaction(db, () => {
-        db.run(
-          `insert into rh_subscriptions (${columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            s.id,
-            s.owner,
-            s.target_url,
-            JSON.stringify(s.events),
-            s.status,
-            JSON.stringify(s.metadata),
-            s.secret,
-            s.consecutive_failures,
-            s.created_at,
-            s.updated_at,
-            s.previous_secret ?? null,
-            s.previous_secret_expires_at ?? null,
-            s.filter == null ? null : JSON.stringify(s.filter),
-            s.ordering === 'fifo' ? 'fifo' : null,
-          ],
-        )
+        db.run(`insert into rh_subscriptions (${columns}) values (${placeholders})`, rowOf(s))
         insertEvents(db, s.owner, s.id, s.events)
       })
     },
@@ -175,25 +180,11 @@ export function sqliteStore(
         if (!row) return null
         const next = withRotation({ ...toSubscription(row), ...definedOnly(patch) })
         if (next.ordering !== 'fifo') delete next.ordering
-        db.run(
-          `update rh_subscriptions set target_url = ?, events = ?, status = ?, metadata = ?,
-           consecutive_failures = ?, updated_at = ?, secret = ?, previous_secret = ?,
-           previous_secret_expires_at = ?, filter = ?, ordering = ? where id = ?`,
-          [
-            next.target_url,
-            JSON.stringify(next.events),
-            next.status,
-            JSON.stringify(next.metadata),
-            next.consecutive_failures,
-            next.updated_at,
-            next.secret,
-            next.previous_secret ?? null,
-            next.previous_secret_expires_at ?? null,
-            next.filter == null ? null : JSON.stringify(next.filter),
-            next.ordering === 'fifo' ? 'fifo' : null,
-            id,
-          ],
-        )
+        // Every column from the merged subscription (id and owner stay what they were).
+        db.run(`update rh_subscriptions set (${columns}) = (${placeholders}) where id = ?`, [
+          ...rowOf(next),
+          id,
+        ])
         if (patch.events !== undefined) {
           db.run('delete from rh_subscription_events where subscription_id = ?', [id])
           insertEvents(db, owner, id, next.events)
