@@ -233,8 +233,8 @@ export function createResthooks<Events extends object = Record<string, unknown>>
     clock,
     resolve: options.resolve,
     allowPrivateTargets,
-    timeout: Math.min(options.timeout ?? 10_000, 5000),
-    maxResponseBytes: options.maxResponseBytes ?? 64 * 1024,
+    attemptTimeout: options.timeout,
+    maxResponseBytes: options.maxResponseBytes,
   })
   const allowed = options.events ? new Set<string>(options.events) : null
   let closing: Promise<void> | null = null

@@ -19,10 +19,17 @@ export interface TargetChecksOptions {
   clock: Clock
   resolve?: Resolve | undefined
   allowPrivateTargets: boolean
-  /** Deadline of a handshake, in ms. */
-  timeout: number
-  maxResponseBytes: number
+  /**
+   * The deliveries' attempt `timeout` in ms (default 10 s): a handshake gets as long, at most
+   * {@link HANDSHAKE_TIMEOUT_MS}, since the subscriber waits for it.
+   */
+  attemptTimeout?: number | undefined
+  /** The deliveries' `maxResponseBytes` (default 64 KiB). */
+  maxResponseBytes?: number | undefined
 }
+
+/** The longest a handshake may take, in ms. */
+export const HANDSHAKE_TIMEOUT_MS = 5000
 
 /**
  * The SSRF guard (with DNS) and the handshake, as the subscription routes use them: a handshake
@@ -30,10 +37,12 @@ export interface TargetChecksOptions {
  * the subscription's deliveries will use.
  *
  * @example
- * const checks = createTargetChecks({ transport, signers, clock, allowPrivateTargets: false, timeout: 5000, maxResponseBytes: 65536 })
+ * const checks = createTargetChecks({ transport, signers, clock, allowPrivateTargets: false })
  * await checks.guard('https://hooks.example.com/rh')
  */
 export function createTargetChecks(options: TargetChecksOptions): TargetChecks {
+  const timeout = Math.min(options.attemptTimeout ?? 10_000, HANDSHAKE_TIMEOUT_MS)
+  const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024
   const guardOptions = {
     resolve: options.resolve,
     allowPrivateTargets: options.allowPrivateTargets,
@@ -49,8 +58,8 @@ export function createTargetChecks(options: TargetChecksOptions): TargetChecks {
         clock: options.clock,
         // During a rotation both secrets sign, as on deliveries.
         signer: options.signers.forSubscription(target, options.clock.now()),
-        timeout: options.timeout,
-        maxResponseBytes: options.maxResponseBytes,
+        timeout,
+        maxResponseBytes,
       })
     },
   }

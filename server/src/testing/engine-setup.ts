@@ -90,8 +90,8 @@ export function deliveryTestKit() {
       clock,
       resolve,
       allowPrivateTargets,
-      timeout: Math.min(options.timeout ?? 10_000, 5000),
-      maxResponseBytes: options.maxResponseBytes ?? 64 * 1024,
+      attemptTimeout: options.timeout,
+      maxResponseBytes: options.maxResponseBytes,
     })
     const stream = engine.results()[Symbol.asyncIterator]()
     defer(() => engine.close({ graceMs: 0 }))
