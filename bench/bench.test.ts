@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { onToolchainNode, runtime } from '../test/spawn-ts'
 import { runApiBench } from './api'
 import { runDeliveryBench } from './delivery'
+import { runEngineBench } from './engine'
 import { runFanOutBench } from './fan-out'
 import { compare, type Figure } from './figure'
 import { runHangingHostBench } from './hanging-host'
@@ -87,6 +88,21 @@ describe.skipIf(onMachineNode)('scale bench', () => {
       [100, true],
     ])
     expect(result.figures.map((f) => f.goal)).toEqual([0.9, 0.9])
+    expectRatios(result.figures)
+  })
+})
+
+describe.skipIf(onMachineNode)('engine bench', () => {
+  it('runs rh without the network on each storage beside the client loop', slow, async () => {
+    const result = await runEngineBench({ requests: 50, rounds: 1, warmUp: 20 })
+    expect(result.loop[0]).toMatchObject({ ...throughputShape, requests: 50 })
+    expect(Object.keys(result.engine)).toEqual(['memory', 'sqlite', 'postgres'])
+    expect(result.engine.memory?.[0]).toMatchObject({ ...throughputShape, requests: 50 })
+    expect(result.figures.map((f) => [f.goal, f.lowerIsBetter])).toEqual([
+      [0.11, true],
+      [0.11, true],
+      [0.11, true],
+    ])
     expectRatios(result.figures)
   })
 })

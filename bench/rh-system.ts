@@ -4,6 +4,7 @@ import {
   type Resthooks,
   type TelemetryOptions,
 } from '@rh/server'
+import type { Transport } from '@rh/server/transports'
 import { newId } from '../server/src/ids'
 import { BENCH_EVENT, BENCH_OWNER } from './payload'
 import type { BenchStorage } from './storage'
@@ -54,6 +55,8 @@ export function createRhSystem(
     disableAfter?: number
     /** rh's `telemetry`; omitted, none. */
     telemetry?: TelemetryOptions
+    /** rh's `transport`; omitted, rh's default for the runtime. */
+    transport?: Transport
   },
 ): RhSystem {
   const rh = createResthooks({
@@ -68,6 +71,7 @@ export function createRhSystem(
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.disableAfter === undefined ? {} : { disableAfter: options.disableAfter }),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
   })
   let n = 0
   return {

@@ -1,5 +1,6 @@
 import { type ApiBenchResult, runApiBench } from './api'
 import { type DeliveryBenchResult, runDeliveryBench } from './delivery'
+import { type EngineBenchResult, runEngineBench } from './engine'
 import { type FanOutBenchResult, runFanOutBench } from './fan-out'
 import { compare } from './figure'
 import { formatRounds } from './format-round'
@@ -20,6 +21,7 @@ import { runTelemetryBench } from './telemetry'
 /** The benchmarks, in the order they run. */
 export const benchNames = [
   'delivery',
+  'engine',
   'fan-out',
   'fan-out-patterns',
   'scale',
@@ -136,6 +138,16 @@ export async function runBenches(options: RunBenchesOptions = {}): Promise<Bench
       results.delivery = result
       report.figures.push(...result.figures)
       report.details.delivery = deliveryDetails(result)
+    },
+    /** Issue 17: rh's own CPU per delivery without the network, against the client loop's. */
+    async engine() {
+      const result = await runEngineBench({
+        requests: sizes.deliveries,
+        rounds: sizes.rounds,
+        storages: sizes.storages,
+      })
+      report.figures.push(...result.figures)
+      report.details.engine = engineDetails(result)
     },
     async 'fan-out'() {
       const result = await runFanOutBench({
@@ -277,6 +289,16 @@ function deliveryDetails(result: DeliveryBenchResult): string[] {
       `${name}: PostgreSQL tables after the last round`,
       ...formatTableStats(stats),
     ]),
+  ]
+}
+
+function engineDetails(result: EngineBenchResult): string[] {
+  return [
+    `${n(result.requests)} notify to one subscription, rh defaults, signed per attempt; the transport answers 204 on the next turn of the event loop (no network), so the CPU is rh's own work per delivery (this process's: a database server's is not counted); the client loop sends to the real receiver with 8 in flight; the figures are the lowest CPU of the rounds, and rh's rate falls to 0.9x of the loop's once the engine adds more than 0.11 of the loop's CPU (both are bound by their own process's CPU)`,
+    ...formatRounds('client loop (8)', result.loop),
+    ...Object.entries(result.engine).flatMap(([kind, rounds]) =>
+      formatRounds(`rh engine (${kind})`, rounds),
+    ),
   ]
 }
 
