@@ -45,15 +45,22 @@ async function subscribe(rh: Resthooks, target: string): Promise<string> {
   return String(created.json.id)
 }
 
-/** Reads a stream until `count` items have come. */
-async function take<T>(stream: AsyncIterable<T>, count: number): Promise<T[]> {
-  const items: T[] = []
-  if (count === 0) return items
-  for await (const item of stream) {
-    items.push(item)
-    if (items.length === count) break
+/**
+ * One reader of `stream` for the whole test: each call returns the next `count` items, going on
+ * where the last call stopped. A fresh `for await` per read would start afresh and miss what was
+ * published between two reads (a retry that ends while `clock.advance` is still running).
+ */
+function reader<T>(stream: AsyncIterable<T>): (count: number) => Promise<T[]> {
+  const iterator = stream[Symbol.asyncIterator]()
+  return async (count) => {
+    const items: T[] = []
+    while (items.length < count) {
+      const next = await iterator.next()
+      if (next.done) break
+      items.push(next.value)
+    }
+    return items
   }
-  return items
 }
 
 describe('operational events', () => {
@@ -61,12 +68,12 @@ describe('operational events', () => {
     const { rh, clock, told } = setup()
     const target = await failingReceiver()
     const id = await subscribe(rh, target.url)
-    const results = rh.results()
+    const take = reader(rh.results())
     const { message_id } = await rh.notify('alice', 'invoice.paid', { id: 'inv_1' })
-    expect((await take(results, 1))[0]).toMatchObject({ outcome: 'retrying' })
+    expect((await take(1))[0]).toMatchObject({ outcome: 'retrying' })
     expect(told).toEqual([])
     await clock.advance(5000)
-    expect((await take(results, 1))[0]).toMatchObject({ outcome: 'failed' })
+    expect((await take(1))[0]).toMatchObject({ outcome: 'failed' })
     expect(target.deliveries()).toHaveLength(2)
     expect(told).toEqual([
       {
@@ -87,11 +94,11 @@ describe('operational events', () => {
     const { rh, told } = setup({ retry: { retries: 0 }, disableAfter: 4, failingAfter: 2 })
     const target = await failingReceiver()
     const id = await subscribe(rh, target.url)
-    const results = rh.results()
+    const take = reader(rh.results())
     const messages: string[] = []
     for (let n = 0; n < 4; n++) {
       messages.push((await rh.notify('alice', 'invoice.paid', { n })).message_id)
-      await take(results, 1)
+      await take(1)
     }
     expect(told.map((event) => event.type)).toEqual([
       'delivery.exhausted',
@@ -123,10 +130,10 @@ describe('operational events', () => {
     const { rh, told } = setup({ retry: { retries: 0 }, disableAfter: 10, failingAfter: 1 })
     const target = await failingReceiver()
     await subscribe(rh, target.url)
-    const results = rh.results()
+    const take = reader(rh.results())
     const send = async () => {
       await rh.notify('alice', 'invoice.paid', {})
-      await take(results, 1)
+      await take(1)
     }
     await send()
     await send()
@@ -143,9 +150,9 @@ describe('operational events', () => {
     const target = await failingReceiver()
     await subscribe(rh, target.url)
     const plain = rh.results()
-    const all = rh.results({ operations: true })
+    const all = reader<DeliveryResult | OperationalEvent>(rh.results({ operations: true }))
     await rh.notify('alice', 'invoice.paid', {})
-    const items = await take<DeliveryResult | OperationalEvent>(all, 3)
+    const items = await all(3)
     expect(items.map((item) => ('type' in item ? item.type : item.outcome))).toEqual([
       'disabled',
       'delivery.exhausted',
@@ -166,16 +173,16 @@ describe('operational events', () => {
     })
     const target = await failingReceiver()
     await subscribe(rh, target.url)
-    const results = rh.results()
+    const take = reader(rh.results())
     const errors: unknown[] = []
     const original = console.error
     console.error = (...args: unknown[]) => errors.push(args)
     try {
       await rh.notify('alice', 'invoice.paid', {})
-      await take(results, 1)
+      await take(1)
       target.answer(() => ({ status: 204 }))
       await rh.notify('alice', 'invoice.paid', {})
-      expect((await take(results, 1))[0]?.outcome).toBe('delivered')
+      expect((await take(1))[0]?.outcome).toBe('delivered')
     } finally {
       console.error = original
     }
