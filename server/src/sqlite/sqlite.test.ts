@@ -97,6 +97,24 @@ describe('sqlite', () => {
     expect(plan).not.toMatch(/TEMP B-TREE/)
   })
 
+  it('runs the lines’ claim only while a line has a pending job', async () => {
+    const { queue, driver } = fresh()
+    const db = await driver
+    let lineClaims = 0
+    const all = db.all.bind(db)
+    db.all = (sql, params) => {
+      if (sql.startsWith('with recursive') && sql.includes('update rh_jobs')) lineClaims++
+      return all(sql, params)
+    }
+    await queue.enqueue([job(1000), job(1000)])
+    expect(await queue.claim(1000, 10, 60_000)).toHaveLength(2)
+    expect(lineClaims).toBe(0)
+    const head = job(1000, { subscription_id: 'sub_fifo', fifo: true })
+    await queue.enqueue([head, job(1000, { subscription_id: 'sub_fifo', fifo: true }), job(1000)])
+    expect((await queue.claim(1000, 10, 60_000)).map((j) => j.id)).toContain(head.id)
+    expect(lineClaims).toBe(1)
+  })
+
   it('syncs enqueues inside the commit where the WAL cannot be synced after it', async () => {
     const driver = connectSqlite({ path: join(dir, `test-${n++}.db`) })
     const queue = sqliteQueue(driver, { walSync: async () => null })
