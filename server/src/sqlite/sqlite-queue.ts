@@ -14,16 +14,16 @@ const attemptColumns =
   'seq, id, subscription_id, owner, message_id, event, attempt, outcome, response_status, error, response_excerpt, duration_ms, started_at, next_attempt_at'
 
 /**
- * Whether any unordered job is due, or any line has a pending job: a claim that would find
- * neither need not start a write transaction.
- */
-const dueSql = `select 1 from rh_jobs where status = 'pending' and fifo = 0 and available_at <= ?
-  union all select 1 from rh_jobs where status = 'pending' and fifo = 1 limit 1`
-/**
  * Whether any line has a pending job. Most queues have none: the lines' claim (an UPDATE, which
- * costs tens of µs even when it changes nothing) is then not run.
+ * cost ~220 µs per claim even when it changed nothing) is then not run.
  */
 const linesSql = `select 1 from rh_jobs where status = 'pending' and fifo = 1 limit 1`
+/**
+ * Whether any unordered job is due, or any line has a pending job: a claim that would find
+ * neither need not start a write transaction. (The `limit 1` ends the whole union.)
+ */
+const dueSql = `select 1 from rh_jobs where status = 'pending' and fifo = 0 and available_at <= ?
+  union all ${linesSql}`
 /**
  * Leases the first due unordered jobs, in (available_at, created_at, message_id, id) order
  * straight from the partial index of pending unordered jobs (rowids: no lookup of the id index):
