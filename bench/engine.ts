@@ -1,11 +1,10 @@
 import { setImmediate } from 'node:timers'
 import type { Transport, TransportRequest, TransportResponse } from '@rh/server/transports'
-import { type Baseline, fetchBaseline, undiciBaseline } from './baselines'
+import { type Baseline, runtimeBaseline } from './baselines'
 import { collectResults } from './collect-results'
 import { compare, type Figure } from './figure'
 import { type BenchPayload, benchPayload } from './payload'
 import { createRhSystem, type RhSystem } from './rh-system'
-import { runtimeInfo } from './runtime'
 import { startReceiver } from './start-receiver'
 import { type BenchStorage, openStorage, type StorageKind } from './storage'
 import { stopwatch, type Throughput } from './throughput'
@@ -60,15 +59,10 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const warmUp = options.warmUp ?? requests
   const payload = await benchPayload()
   const receiver = await startReceiver()
-  const node = runtimeInfo().runtime === 'node'
   const loops: Baseline[] = []
   const opened: Array<{ storage: BenchStorage; rh: RhSystem }> = []
   const run = async (): Promise<EngineBenchResult> => {
-    const loop = await (node ? undiciBaseline : fetchBaseline)({
-      urls: [receiver.url],
-      inFlight: 8,
-      payload,
-    })
+    const loop = await runtimeBaseline({ urls: [receiver.url], inFlight: 8, payload })
     loops.push(loop)
     await loop.run(warmUp)
     const cases: Array<{ kind: StorageKind; rh: RhSystem; answering: AnsweringTransport }> = []
