@@ -14,6 +14,7 @@ import { formatReport } from './report'
 import { runBenches } from './run-benches'
 import { runtimeInfo } from './runtime'
 import { runScaleBench } from './scale'
+import { runSlowHostBench } from './slow-host'
 
 // `npm run bench` runs on the toolchain's Node 24, Bun or Deno (`--runtime=`), never on the
 // machine's Node 20: its smoke runs skip that leg.
@@ -115,6 +116,26 @@ describe.skipIf(onMachineNode)('hanging-host bench', () => {
     expect(result.hung).toBeGreaterThan(0)
     expect(result.figures.map((f) => f.goal)).toEqual([0.9])
     expectRatios(result.figures)
+  })
+})
+
+describe.skipIf(onMachineNode)('slow-host bench', () => {
+  it('keeps a slow receiver busy on each storage and counts the put-backs', slow, async () => {
+    const result = await runSlowHostBench({
+      backlog: 40,
+      answerMs: 300,
+      watchMs: 20_000,
+      storages: ['memory', 'sqlite', 'postgres'],
+    })
+    // Its line holds less than the backlog at first: some jobs go back to the queue.
+    expect(result.cases.map((c) => [c.kind, c.delivered, c.putBacks > 0])).toEqual([
+      ['memory', 40, true],
+      ['sqlite', 40, true],
+      ['postgres', 40, true],
+    ])
+    expect(result.cases.map((c) => c.tables !== null)).toEqual([false, false, true])
+    expect(result.figures.map((f) => f.goal)).toEqual([0.9, null, 0.9, null, 0.9, null])
+    expectRatios(result.figures.filter((f) => f.baseline !== null))
   })
 })
 

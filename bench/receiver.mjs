@@ -10,6 +10,8 @@
  * excluded; `connections` counts the sockets opened);
  * `POST /__reset` zeroes them. A request to `/hang` is read and never answered (counted in
  * `hung`, since the start and never reset, not in `requests`): a receiver host that hangs.
+ * A request to `/slow?ms=200` is counted as any delivery and answered that many ms after its
+ * body has been read: a receiver host that is slow but keeps up.
  * `POST /__status?code=500` makes it answer every later delivery with that status (an outage;
  * `code=204` ends it). It exits when its stdin closes, so it never outlives the bench.
  */
@@ -58,11 +60,15 @@ function handle(request, response) {
   request.on('data', (chunk) => {
     size += chunk.length
   })
+  const slowMs = request.url?.startsWith('/slow?')
+    ? Number(new URL(request.url, 'http://x').searchParams.get('ms')) || 0
+    : 0
   request.on('end', () => {
     requests++
     bytes += size
     if (request.headers['webhook-signature']) signed++
-    response.writeHead(answer).end()
+    if (slowMs > 0) setTimeout(() => response.writeHead(answer).end(), slowMs)
+    else response.writeHead(answer).end()
   })
 }
 

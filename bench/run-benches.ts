@@ -15,6 +15,7 @@ import { type ReplayBenchResult, runReplayBench } from './replay'
 import type { BenchReport } from './report'
 import { runScaleBench, type ScaleBenchResult } from './scale'
 import { runSignVerifyBench } from './sign-verify'
+import { runSlowHostBench, type SlowHostBenchResult } from './slow-host'
 import type { StorageKind } from './storage'
 import { runTelemetryBench } from './telemetry'
 
@@ -26,6 +27,7 @@ export const benchNames = [
   'fan-out-patterns',
   'scale',
   'hanging-host',
+  'slow-host',
   'replay',
   'ordered',
   'peers',
@@ -54,6 +56,8 @@ export interface BenchSizes {
   scale: number[]
   /** Healthy-host deliveries per round of the `hanging-host` bench. */
   hanging: number
+  /** The `slow-host` bench: its backlog, and how long it is watched (ms). */
+  slowHost: { backlog: number; watchMs: number }
   /** A burst of N is cut (and reported as such) after `30 s + N x msPerDelivery`. */
   msPerDelivery: number
   /** Failed messages replayed (and delivered normally, for the baseline) by `replay`. */
@@ -74,6 +78,7 @@ export const fullSizes: BenchSizes = {
   signVerifyIterations: 30_000,
   scale: [5000, 20_000, 80_000],
   hanging: 5000,
+  slowHost: { backlog: 2000, watchMs: 20_000 },
   msPerDelivery: 2,
   replay: 100_000,
   ordered: 200,
@@ -91,6 +96,7 @@ export const quickSizes: BenchSizes = {
   signVerifyIterations: 2000,
   scale: [1000, 2000, 4000],
   hanging: 500,
+  slowHost: { backlog: 200, watchMs: 3000 },
   msPerDelivery: 2,
   replay: 2000,
   ordered: 20,
@@ -187,6 +193,14 @@ export async function runBenches(options: RunBenchesOptions = {}): Promise<Bench
         ...formatRounds('healthy host alone', result.solo),
         ...formatRounds('healthy host beside hanging', result.beside),
       ]
+    },
+    async 'slow-host'() {
+      const result = await runSlowHostBench({
+        ...sizes.slowHost,
+        storages: sizes.storages.filter((kind) => kind !== 'sqlite-normal'),
+      })
+      report.figures.push(...result.figures)
+      report.details['slow-host'] = slowHostDetails(result)
     },
     async replay() {
       const result = await runReplayBench({
@@ -367,5 +381,15 @@ function memoryDetails(result: MemoryBenchResult): string[] {
     `measured in a fresh Node ${result.node} process each (--expose-gc, compacting full gc before reading rss)`,
     row('memoryQueue pending retries', result.queue),
     row('memoryStore subscriptions', result.store),
+  ]
+}
+
+function slowHostDetails(result: SlowHostBenchResult): string[] {
+  return [
+    `rh defaults (perHost 8); ${n(result.backlog)} notifications at once to one receiver that answers each in ${result.answerMs} ms (${n(result.capacity)}/s at most), watched for ${n(result.watchMs / 1000)} s; put-backs are claimed jobs written back to the queue because the host's line was full`,
+    ...result.cases.flatMap((c) => [
+      `${`rh (${c.kind})`.padEnd(32)}${n(c.delivered)} delivered (${n(c.perSecond)}/s), ${n(c.putBacks)} put-backs, ${n(c.claims)} claims`,
+      ...(c.tables ? formatTableStats(c.tables) : []),
+    ]),
   ]
 }

@@ -363,7 +363,7 @@ describe('createDeliveryEngine', () => {
     expect(await next()).toMatchObject({ event: 'slow', outcome: 'delivered' })
   })
 
-  it("puts a hanging host's overflow back for 10 ms, doubling while it stays saturated", async () => {
+  it("puts a hanging host's overflow back for 250 ms, doubling while it stays saturated", async () => {
     const held: Array<() => void> = []
     const slow = await receiver((_, response) => {
       held.push(() => response.writeHead(204).end())
@@ -376,23 +376,41 @@ describe('createDeliveryEngine', () => {
     const start = clock.now()
     const dueAfter = (ms: number) =>
       vi.waitFor(async () => expect(await queue.nextDueAt()).toBe(start + ms))
-    await dueAfter(10)
-    await clock.advance(10)
-    await dueAfter(10 + 20)
-    await clock.advance(20)
-    await dueAfter(10 + 20 + 40)
-    // Caught up: its line empties, and the next overflow waits 10 ms again.
+    await dueAfter(250)
+    await clock.advance(250)
+    await dueAfter(250 + 500)
+    await clock.advance(500)
+    await dueAfter(250 + 500 + 1000)
     for (const release of held.splice(0)) release()
     expect(await next()).toMatchObject({ outcome: 'delivered' })
+  })
+
+  it("books a slow host's overflow at its pace: one queue write per job, not one per back-off", async () => {
+    const held: Array<() => void> = []
+    const slow = await receiver((_, response) => {
+      held.push(() => response.writeHead(204).end())
+    })
+    const { clock, store, queue, engine, next } = setup({ concurrency: { global: 4, perHost: 1 } })
+    await store.subscribe('alice', 'post.created', slow.url)
+    // Answer by answer, 500 ms each: its line holds two (a second's worth).
+    const answerIn500 = async (requests: number) => {
+      await slow.request(requests)
+      await clock.advance(500)
+      held.shift()?.()
+      expect(await next()).toMatchObject({ outcome: 'delivered' })
+    }
+    await engine.notify('alice', 'post.created', { first: true })
+    await answerIn500(1)
+    const reschedule = vi.spyOn(queue, 'reschedule')
+    const from = clock.now()
+    for (let i = 0; i < 6; i++) await engine.notify('alice', 'post.created', { i })
     await slow.request(2)
-    for (const release of held.splice(0)) release()
-    expect(await next()).toMatchObject({ outcome: 'delivered' })
-    await clock.advance(40)
-    await slow.request(3)
-    // The third attempt hangs for 2 s: the host's line holds perHost again.
-    await clock.advance(2_000)
-    for (let i = 0; i < 4; i++) await engine.notify('alice', 'post.created', { i })
-    await vi.waitFor(async () => expect(await queue.nextDueAt()).toBe(clock.now() + 10))
+    // One in flight, two in line (drained by +1,000); three put back, a slot (500 ms) apart.
+    await vi.waitFor(() => expect(reschedule).toHaveBeenCalledTimes(3))
+    expect(reschedule.mock.calls.map(([, , at]) => at - from)).toEqual([1000, 1500, 2000])
+    // Each comes back as the host can take it: six answers, no more writes.
+    for (let n = 2; n < 8; n++) await answerIn500(n)
+    expect(reschedule).toHaveBeenCalledTimes(3)
   })
 
   it("keeps a fast host's overflow waiting in memory, leased, with no queue write", async () => {

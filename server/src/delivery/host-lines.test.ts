@@ -59,7 +59,7 @@ describe('HostLines', () => {
   it('lines up no more than perHost for a host never seen to answer, and puts the rest back', () => {
     const { admit, putBack } = hostLines({ global: 64, perHost: 2 })
     expect(admit('a', 5)).toEqual(['start', 'start', 'wait', 'wait', 'put-back'])
-    expect(putBack).toEqual([['a', 10]])
+    expect(putBack).toEqual([['a', 250]])
   })
 
   it('keeps a fast host’s overflow in memory: its line holds what it answers in a second', () => {
@@ -97,7 +97,7 @@ describe('HostLines', () => {
     expect(putBack).toHaveLength(98)
   })
 
-  it('trims by the average of a host that slowed down, newest jobs first', () => {
+  it('trims by the average of a host that slowed down, booking the excess in line order', () => {
     const { lines, admit, finish, putBack } = hostLines({ global: 64, perHost: 2 })
     admit('a', 2)
     finish('a', 1)
@@ -109,6 +109,12 @@ describe('HostLines', () => {
     const limit = lines.lineLimit('a', 801)
     expect(lines.trim(801)).toBe(38 - limit)
     expect(putBack).toHaveLength(38 - limit)
+    // The oldest of the excess is due first, one slot after another once the line has drained,
+    // the rest at the end of the first horizon (2 s ahead).
+    const dues = putBack.map(([, until]) => until)
+    expect(dues).toEqual([...dues].sort((x, y) => x - y))
+    expect(dues[1]).toBeGreaterThan(dues[0] as number)
+    expect(dues.at(-1)).toBe(801 + 2000)
   })
 
   it('puts a saturated host back with a back-off that doubles while it stays saturated', () => {
@@ -118,16 +124,53 @@ describe('HostLines', () => {
     expect(putBack.map(([, until]) => until)).toEqual([10, 10, 30, 70, 110])
   })
 
-  it('forgets the back-off once the host has caught up (its line emptied)', () => {
+  it('books a slow host’s overflow at its pace, after its line would have drained', () => {
+    const { admit, finish, putBack } = hostLines({ global: 64, perHost: 2 })
+    admit('a', 2)
+    finish('a', 250)
+    finish('a', 250) // 2 at a time, 250 ms each: a slot frees every 125 ms, 8 fit the line
+    admit('a', 2, 250)
+    expect(admit('a', 8, 250).every((a) => a === 'wait')).toBe(true)
+    expect(admit('a', 10, 250).every((a) => a === 'put-back')).toBe(true)
+    // The line drains by 1,250; then one job a slot, up to the first horizon (2 s ahead).
+    expect(putBack.map(([, until]) => until)).toEqual([
+      1250, 1375, 1500, 1625, 1750, 1875, 2000, 2125, 2250, 2250,
+    ])
+  })
+
+  it('forgets the back-off once the host has caught up, and books by its pace once known', () => {
     const { admit, finish, putBack } = hostLines({ global: 64, perHost: 1 })
     admit('a', 2)
-    admit('a', 1, 0) // put back until 10
-    admit('a', 1, 10) // put back until 30
-    finish('a', 5000) // the waiting one starts
-    finish('a', 5000) // its line is empty: caught up
-    admit('a', 2, 5000)
-    admit('a', 1, 5000)
-    expect(putBack.map(([, until]) => until)).toEqual([10, 30, 5010])
+    admit('a', 1, 0) // put back until 250
+    admit('a', 1, 250) // the horizon doubles: until 750
+    finish('a', 1500) // 1.5 s: the waiting one starts, its line is empty, what it put back due
+    expect(admit('a', 2, 1500)).toEqual(['wait', 'put-back'])
+    // A fresh booking: one slot after its line of one drains. Going on, it would end at 2,500.
+    expect(putBack.map(([, until]) => until)).toEqual([250, 750, 3000])
+  })
+
+  it('books two lines’ wait ahead once a saturated host has a pace, not its short first horizon', () => {
+    const { admit, finish, putBack } = hostLines({ global: 64, perHost: 2 })
+    admit('a', 4) // two in flight, two waiting (never seen to answer)
+    admit('a', 1, 0) // put back until 250
+    finish('a', 300) // 300 ms: a pace; still saturated (one waits)
+    expect(admit('a', 5, 300).every((a) => a === 'wait')).toBe(true) // a line of 6 now
+    admit('a', 10, 300)
+    // Its line drains by 1,200; then a slot (150 ms) apart, up to 2 s ahead (doubling 250 ms
+    // would have stopped at 800).
+    expect(putBack.map(([, until]) => until)).toEqual([
+      250, 1200, 1350, 1500, 1650, 1800, 1950, 2100, 2250, 2300, 2300,
+    ])
+  })
+
+  it('keeps the back-off while jobs it put back are not yet due, though its line emptied', () => {
+    const { admit, finish, putBack } = hostLines({ global: 64, perHost: 1 })
+    admit('a', 2)
+    for (const now of [0, 250, 750]) admit('a', 1, now) // the last until 1,750
+    finish('a', 1000) // 1 s: the waiting one starts and its line is empty, but 1,750 is ahead
+    expect(admit('a', 2, 1000)).toEqual(['wait', 'put-back'])
+    // Still the horizon that ends at 1,750, not a fresh one (which would book it at 2,000).
+    expect(putBack.map(([, until]) => until)).toEqual([250, 750, 1750, 1750])
   })
 
   it('hands freed global slots to hosts in turn, skipping a host at its limit', () => {

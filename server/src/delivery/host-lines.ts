@@ -1,12 +1,16 @@
 import type { Dispatch } from './flight'
 
 /**
- * When a job's host is at its limit and its line is full, the job goes back to the queue for
- * this long, in ms: `min` at first, doubling up to `max` while the host stays saturated, and
- * back to `min` once its line has emptied. A slow receiver's overflow is looked at again moments
- * later at first, then up to `max` apart, so it costs few claims.
+ * How far ahead a saturated host's put-back jobs may be due, in ms: `min` at first for a host
+ * never seen to answer (its jobs come back a few times, each time twice as late, until it has a
+ * pace), at least two lines' wait (2 x `LINE_WAIT_MS`) once its pace is known; doubling up to
+ * `max` while the host stays saturated, and back to the first once it has caught up (its line
+ * is empty and every job it put back is due). Within that horizon the jobs are booked at the
+ * host's pace, one slot's time apart after its line would have drained, so each comes back about
+ * when the host can take it: a slow host's backlog costs about one queue write per job and
+ * horizon, not one per job every few milliseconds.
  */
-export const HOST_BUSY_DELAY = { min: 10, max: 1000 }
+export const HOST_BUSY_DELAY = { min: 250, max: 30_000 }
 
 /**
  * How long a job may expect to wait in its host's line, in ms. A host's line holds what the
@@ -54,7 +58,8 @@ interface Pace {
  * `perHost` to one host, and per host a line of claimed jobs waiting in memory for a slot, as
  * long as the host's pace empties it within {@link LINE_WAIT_MS} (see there). Hosts take turns
  * for freed slots, so a slow receiver never holds the slots other hosts need; a job beyond its
- * host's line goes back to the queue with a back-off that grows while the host stays saturated.
+ * host's line goes back to the queue, booked at the host's pace within a horizon that grows while
+ * the host stays saturated (see {@link HOST_BUSY_DELAY}).
  *
  * @example
  * const lines = new HostLines({ global: 64, perHost: 8, putBack })
@@ -66,8 +71,8 @@ export class HostLines {
   private readonly active = new Map<string, number>()
   private readonly lines = new Map<string, Dispatch[]>()
   private readonly paces = new Map<string, Pace>()
-  /** Saturated hosts: when their put-back jobs are due, and the delay that chose it. */
-  private readonly busy = new Map<string, { delay: number; until: number }>()
+  /** Saturated hosts: how far ahead their put-back jobs may be booked, and what is booked. */
+  private readonly busy = new Map<string, Saturation>()
   private readonly backOff: { min: number; max: number }
   private readonly lineWaitMs: number
   private inFlightCount = 0
@@ -96,16 +101,25 @@ export class HostLines {
   /** How many jobs `host`'s line may hold now (see {@link LINE_WAIT_MS}). */
   lineLimit(host: string, now: number): number {
     const { perHost } = this.options
-    const pace = this.paces.get(host)
+    const took = this.attemptTime(host, now)
     // Never seen to answer: no more than `perHost` wait until it has.
-    if (!pace || pace.average === null) return perHost
-    // An attempt in flight for longer than the line's wait marks a host that hangs; a younger
-    // one says nothing yet (a busy event loop makes every attempt look slow for a moment).
+    if (took === null) return perHost
+    if (took <= 0) return Number.POSITIVE_INFINITY
+    return Math.max(perHost, Math.floor((perHost * this.lineWaitMs) / took))
+  }
+
+  /**
+   * How long an attempt to `host` takes, in ms, as far as is known at `now`: its recent average,
+   * or the age of its oldest attempt in flight once that has run longer than the line's wait (a
+   * host that hangs; a younger one says nothing yet, as a busy event loop makes every attempt
+   * look slow for a moment). `null` for a host never seen to answer.
+   */
+  private attemptTime(host: string, now: number): number | null {
+    const pace = this.paces.get(host)
+    if (!pace || pace.average === null) return null
     const oldest = pace.starts[0]
     const hanging = oldest === undefined ? 0 : now - oldest
-    const slowest = hanging >= this.lineWaitMs ? Math.max(pace.average, hanging) : pace.average
-    if (slowest <= 0) return Number.POSITIVE_INFINITY
-    return Math.max(perHost, Math.floor((perHost * this.lineWaitMs) / slowest))
+    return hanging >= this.lineWaitMs ? Math.max(pace.average, hanging) : pace.average
   }
 
   /** Takes a slot for the job, or puts it in its host's line, or hands it to `putBack`. */
@@ -126,7 +140,7 @@ export class HostLines {
       this.waitingCount++
       return 'wait'
     }
-    this.options.putBack(dispatch, this.busyUntil(host, now))
+    this.options.putBack(dispatch, this.bookPutBack(host, now))
     return 'put-back'
   }
 
@@ -150,13 +164,17 @@ export class HostLines {
       pace.average = pace.average === null ? took : pace.average + (took - pace.average) / 8
     }
     if (start) this.startWaiting(start, now)
-    // Its line has emptied: the host has caught up, its next overflow waits the least again.
-    if (this.busy.size > 0 && !this.lines.has(host)) this.busy.delete(host)
+    // Its line has emptied and what it put back is due: it has caught up, its next overflow
+    // waits the least again.
+    if (this.busy.size > 0 && !this.lines.has(host)) {
+      const saturation = this.busy.get(host)
+      if (saturation && now >= saturation.booked) this.busy.delete(host)
+    }
   }
 
   /**
-   * Puts back the jobs beyond each line's limit now, newest first (a host that has slowed down
-   * or hangs gives back what it would not send soon). Returns how many went back.
+   * Puts back the jobs beyond each line's limit now, booked in line order (a host that has slowed
+   * down or hangs gives back what it would not send soon). Returns how many went back.
    */
   trim(now: number): number {
     let trimmed = 0
@@ -166,9 +184,7 @@ export class HostLines {
       const excess = line.splice(limit)
       this.waitingCount -= excess.length
       trimmed += excess.length
-      const until = this.busyUntil(host, now)
-      for (let i = excess.length - 1; i >= 0; i--)
-        this.options.putBack(excess[i] as Dispatch, until)
+      for (const dispatch of excess) this.options.putBack(dispatch, this.bookPutBack(host, now))
     }
     return trimmed
   }
@@ -239,25 +255,59 @@ export class HostLines {
     pace.starts.push(now)
   }
 
+  private forgetCaughtUp(now: number) {
+    for (const [host, saturation] of this.busy) {
+      if (now >= saturation.booked && !this.lines.has(host)) this.busy.delete(host)
+    }
+  }
+
   private forgetIdlePaces() {
     for (const [host, pace] of this.paces) if (pace.starts.length === 0) this.paces.delete(host)
   }
 
   /**
-   * When a saturated host's put-back jobs are due: the jobs put back together share one time,
-   * and a host still saturated when that time has come waits twice as long the next time.
+   * When a job that `host` cannot take now is due again: one slot's time (its attempt time over
+   * `perHost`) after the last one booked, and no sooner than its line would have drained, so the
+   * host's put-back jobs come back at its pace; at the end of the horizon when that is further
+   * (or the pace is not known yet). The horizon doubles each time it ends with the host still
+   * saturated (see {@link HOST_BUSY_DELAY}).
    */
-  private busyUntil(host: string, now: number): number {
-    const busy = this.busy.get(host)
-    if (!busy) {
-      const fresh = { delay: this.backOff.min, until: now + this.backOff.min }
-      this.busy.set(host, fresh)
-      return fresh.until
+  private bookPutBack(host: string, now: number): number {
+    const took = this.attemptTime(host, now)
+    // A host whose pace is known is booked by it at least two lines' wait ahead (its line alone
+    // may take one to drain).
+    const least = took === null ? this.backOff.min : 2 * this.lineWaitMs
+    const horizonOf = (ms: number) =>
+      Math.min(Math.max(ms, least, this.backOff.min), this.backOff.max)
+    let saturation = this.busy.get(host)
+    if (!saturation) {
+      // Remembered up to a bound, as the paces: a host whose jobs were cancelled never releases.
+      if (this.busy.size >= 10_000) this.forgetCaughtUp(now)
+      const horizon = horizonOf(least)
+      saturation = { horizon, until: now + horizon, booked: now }
+      this.busy.set(host, saturation)
+    } else if (now >= saturation.until) {
+      saturation.horizon = horizonOf(2 * saturation.horizon)
+      saturation.until = now + saturation.horizon
     }
-    if (now >= busy.until) {
-      busy.delay = Math.min(2 * busy.delay, this.backOff.max)
-      busy.until = now + busy.delay
+    let at = saturation.until
+    if (took !== null) {
+      const slot = took / this.options.perHost
+      const drained = now + (this.lines.get(host)?.length ?? 0) * slot
+      const next = Math.max(saturation.booked + slot, drained, now + this.backOff.min)
+      at = Math.min(Math.ceil(next), saturation.until)
     }
-    return busy.until
+    saturation.booked = Math.max(saturation.booked, at)
+    return at
   }
+}
+
+/** A saturated host: how far ahead its put-back jobs may be due, and what is booked. */
+interface Saturation {
+  /** The current horizon's length, in ms (see {@link HOST_BUSY_DELAY}). */
+  horizon: number
+  /** The end of the current horizon: no put-back job is due later. */
+  until: number
+  /** When the last job put back is due, in ms. */
+  booked: number
 }
