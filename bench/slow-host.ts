@@ -94,6 +94,10 @@ export async function runSlowHostBench(
         claims: calls.claim ?? 0,
         tables: storage.tableStats ? await storage.tableStats() : null,
       })
+      // Closed now: the rest of its backlog must not share the receiver with the next case.
+      await rh.close()
+      await storage.dispose()
+      opened.pop()
     }
     const figures: Figure[] = []
     for (const c of cases) {
