@@ -173,6 +173,26 @@ describe('HostLines', () => {
     expect(putBack.map(([, until]) => until)).toEqual([250, 750, 1750, 1750])
   })
 
+  it('forgets the back-off of caught-up hosts once it remembers 10,000, as it does paces', () => {
+    const putBack: Array<[string, number]> = []
+    const lines = new HostLines({
+      global: 100_000,
+      perHost: 1,
+      putBack: (dispatch, until) => putBack.push([dispatch.target.host, until]),
+    })
+    const saturate = (host: string, now: number) => {
+      for (let i = 0; i < 3; i++) lines.admit(entry(host), now) // start, wait, put back
+    }
+    for (let i = 0; i < 10_000; i++) saturate(`h${i}.test`, 0)
+    // Their waiting jobs are taken away (as a cancel would): no attempt ends to tell they caught up.
+    lines.drain()
+    saturate('new.test', 1000) // the 10,001st: caught-up hosts are forgotten
+    lines.admit(entry('h0.test'), 1000) // waits
+    lines.admit(entry('h0.test'), 1000) // put back
+    // A fresh horizon (250 ms), not the one that began at 0 and would double to 500 ms.
+    expect(putBack.at(-1)).toEqual(['h0.test', 1250])
+  })
+
   it('hands freed global slots to hosts in turn, skipping a host at its limit', () => {
     const { lines, admit, finish, started } = hostLines({ global: 2, perHost: 1 })
     admit('a', 1)
