@@ -174,21 +174,12 @@ describe('HostLines', () => {
   })
 
   it('forgets the back-off of caught-up hosts once it remembers 10,000, as it does paces', () => {
-    const putBack: Array<[string, number]> = []
-    const lines = new HostLines({
-      global: 100_000,
-      perHost: 1,
-      putBack: (dispatch, until) => putBack.push([dispatch.target.host, until]),
-    })
-    const saturate = (host: string, now: number) => {
-      for (let i = 0; i < 3; i++) lines.admit(entry(host), now) // start, wait, put back
-    }
-    for (let i = 0; i < 10_000; i++) saturate(`h${i}.test`, 0)
+    const { lines, admit, putBack } = hostLines({ global: 100_000, perHost: 1 })
+    for (let i = 0; i < 10_000; i++) admit(`h${i}.test`, 3) // start, wait, put back
     // Their waiting jobs are taken away (as a cancel would): no attempt ends to tell they caught up.
     lines.drain()
-    saturate('new.test', 1000) // the 10,001st: caught-up hosts are forgotten
-    lines.admit(entry('h0.test'), 1000) // waits
-    lines.admit(entry('h0.test'), 1000) // put back
+    admit('new.test', 3, 1000) // the 10,001st: caught-up hosts are forgotten
+    expect(admit('h0.test', 2, 1000)).toEqual(['wait', 'put-back'])
     // A fresh horizon (250 ms), not the one that began at 0 and would double to 500 ms.
     expect(putBack.at(-1)).toEqual(['h0.test', 1250])
   })

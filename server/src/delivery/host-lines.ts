@@ -22,6 +22,12 @@ export const HOST_BUSY_DELAY = { min: 250, max: 30_000 }
  */
 export const LINE_WAIT_MS = 1000
 
+/**
+ * Hosts whose pace, and whose saturation, are remembered before the idle or caught-up ones are
+ * forgotten: a bound like the engine's other per-target memos.
+ */
+const REMEMBERED_HOSTS = 10_000
+
 /** What {@link HostLines.admit} decided for a job. */
 export type Admission =
   /** A slot is taken for it: start the attempt now. */
@@ -248,7 +254,7 @@ export class HostLines {
     let pace = this.paces.get(host)
     if (!pace) {
       // Hosts seen are remembered up to a bound, as the engine's other per-target memos.
-      if (this.paces.size >= 10_000) this.forgetIdlePaces()
+      if (this.paces.size >= REMEMBERED_HOSTS) this.forgetIdlePaces()
       pace = { average: null, starts: [] }
       this.paces.set(host, pace)
     }
@@ -282,7 +288,7 @@ export class HostLines {
     let saturation = this.busy.get(host)
     if (!saturation) {
       // Remembered up to a bound, as the paces: a host whose jobs were cancelled never releases.
-      if (this.busy.size >= 10_000) this.forgetCaughtUp(now)
+      if (this.busy.size >= REMEMBERED_HOSTS) this.forgetCaughtUp(now)
       const horizon = horizonOf(least)
       saturation = { horizon, until: now + horizon, booked: now }
       this.busy.set(host, saturation)
